@@ -1,0 +1,1 @@
+//! Local servers (Ollama, vLLM, llama.cpp, LM Studio, TGI) probed on their default ports.

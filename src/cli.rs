@@ -1,0 +1,188 @@
+//! The command line (DESIGN §2): clap definitions and dispatch. Exit codes: 0 all answered,
+//! 1 some model failed, 2 usage or config error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "juxta", version, about = "Compare LLMs side by side, with honest numbers")]
+pub struct Cli {
+    /// Read this config file instead of the default one.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub tui: TuiArgs,
+}
+
+/// Options of the workbench (no subcommand).
+#[derive(Debug, Clone, Default, Args)]
+pub struct TuiArgs {
+    /// A model to compare (PROVIDER:MODEL or alias); repeat for more panes.
+    #[arg(short = 'm', long = "model", value_name = "MODEL")]
+    pub models: Vec<String>,
+    /// A named model set from the config.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Reopen a saved session.
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    /// UI theme: dark, light, high-contrast, or a file in the config's themes folder.
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Stream one prompt to several models, print the answers and a metrics table.
+    Run(RunArgs),
+    /// Replay a prompt set across models.
+    Replay(ReplayArgs),
+    /// List, show, search or remove saved sessions.
+    Sessions(SessionsArgs),
+    /// Export a session as Markdown, HTML, JSON or CSV.
+    Export(ExportArgs),
+    /// Import a session exported as JSON.
+    Import(ImportArgs),
+    /// The model catalog: provider, open/closed, prices, usable now.
+    Models(ModelsArgs),
+    /// Ratings from votes.
+    Leaderboard(LeaderboardArgs),
+    /// Check config, keys (names only) and local servers.
+    Doctor,
+}
+
+/// Request options shared by `run` and `replay`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RequestArgs {
+    /// System prompt.
+    #[arg(long, value_name = "TEXT")]
+    pub system: Option<String>,
+    #[arg(long)]
+    pub temperature: Option<f32>,
+    #[arg(long, value_name = "N")]
+    pub max_tokens: Option<u32>,
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Models to compare (PROVIDER:MODEL or alias); repeat for more.
+    #[arg(short = 'm', long = "model", value_name = "MODEL", required = true)]
+    pub models: Vec<String>,
+    #[command(flatten)]
+    pub request: RequestArgs,
+    /// Print JSON lines as events happen instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Do not save to the store.
+    #[arg(long)]
+    pub no_save: bool,
+    /// The prompt, or `-` to read it from stdin.
+    #[arg(value_name = "PROMPT|-")]
+    pub prompt: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReplayArgs {
+    /// A prompt set: TOML, JSONL or plain text (one prompt per line).
+    pub file: PathBuf,
+    #[arg(short = 'm', long = "model", value_name = "MODEL", required = true)]
+    pub models: Vec<String>,
+    /// Ask every prompt this many times per model.
+    #[arg(long, default_value_t = 1)]
+    pub repeat: u32,
+    /// Requests in flight at once per provider.
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
+    /// Refuse to start above this estimated cost, and stop when spending reaches it (USD).
+    #[arg(long, value_name = "USD")]
+    pub max_cost: Option<f64>,
+    /// Start even if the estimate is above --max-cost (the cap still stops the run).
+    #[arg(long)]
+    pub force: bool,
+    /// Resume an interrupted replay session (answered cells are skipped).
+    #[arg(long, value_name = "ID")]
+    pub resume: Option<String>,
+    #[command(flatten)]
+    pub request: RequestArgs,
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long)]
+    pub no_save: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SessionsArgs {
+    #[command(subcommand)]
+    pub action: Option<SessionsAction>,
+    /// One JSON object per line.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum SessionsAction {
+    /// Newest first.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    Show { id: String },
+    /// Full-text search over prompts and answers.
+    Search { text: String },
+    Rm {
+        id: String,
+        /// Do not ask.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Md,
+    Html,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    pub id: String,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Write here instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ModelsArgs {
+    /// Probe local servers and list what they serve.
+    #[arg(long)]
+    pub refresh: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LeaderboardArgs {
+    #[arg(long)]
+    pub tag: Option<String>,
+}
+
+/// Parse the command line and run it.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    crate::commands::dispatch(cli)
+}

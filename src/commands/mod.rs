@@ -1,0 +1,29 @@
+//! The headless commands and the dispatch to the workbench.
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_MODEL_FAILED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+pub fn dispatch(cli: Cli) -> ExitCode {
+    let code = match cli.command {
+        None => not_yet("the workbench"),
+        Some(Command::Run(_)) => not_yet("run"),
+        Some(Command::Replay(_)) => not_yet("replay"),
+        Some(Command::Sessions(_)) => not_yet("sessions"),
+        Some(Command::Export(_)) => not_yet("export"),
+        Some(Command::Import(_)) => not_yet("import"),
+        Some(Command::Models(_)) => not_yet("models"),
+        Some(Command::Leaderboard(_)) => not_yet("leaderboard"),
+        Some(Command::Doctor) => not_yet("doctor"),
+    };
+    ExitCode::from(code)
+}
+
+fn not_yet(what: &str) -> u8 {
+    eprintln!("juxta: {what} is not built yet");
+    EXIT_USAGE
+}

@@ -1,0 +1,1 @@
+//! SSE and NDJSON framing. Not yet implemented.

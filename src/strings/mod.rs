@@ -1,0 +1,2 @@
+//! User-facing text (labels, hints, errors, help) lives here, one file per area, so that another
+//! language can be added without touching render code.
