@@ -1,5 +1,9 @@
 //! The headless commands and the dispatch to the workbench.
 
+pub mod export;
+pub mod import;
+pub mod sessions;
+
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
@@ -13,9 +17,9 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         None => not_yet("the workbench"),
         Some(Command::Run(_)) => not_yet("run"),
         Some(Command::Replay(_)) => not_yet("replay"),
-        Some(Command::Sessions(_)) => not_yet("sessions"),
-        Some(Command::Export(_)) => not_yet("export"),
-        Some(Command::Import(_)) => not_yet("import"),
+        Some(Command::Sessions(a)) => sessions::run(a),
+        Some(Command::Export(a)) => export::run(a),
+        Some(Command::Import(a)) => import::run(a),
         Some(Command::Models(_)) => not_yet("models"),
         Some(Command::Leaderboard(_)) => not_yet("leaderboard"),
         Some(Command::Doctor) => not_yet("doctor"),
