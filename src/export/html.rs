@@ -238,7 +238,7 @@ fn prices(o: &mut String, totals: &[ModelTotals]) {
     );
     for t in totals {
         let total = match t.cost {
-            Some(v) if t.cost_estimated => format!("~{}", fig::usd(v)),
+            Some(v) if t.cost_estimated && v != 0.0 => format!("~{}", fig::usd(v)),
             Some(v) => fig::usd(v),
             None => text::UNPRICED.into(),
         };
@@ -323,7 +323,7 @@ fn charts(o: &mut String, totals: &[ModelTotals]) {
         o,
         text::CHART_COST,
         &bars(&|t| match t.cost {
-            Some(v) if t.cost_estimated => (Some(v), format!("~{}", fig::usd(v))),
+            Some(v) if t.cost_estimated && v != 0.0 => (Some(v), format!("~{}", fig::usd(v))),
             Some(v) => (Some(v), fig::usd(v)),
             None => (None, text::UNPRICED.into()),
         }),

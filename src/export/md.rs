@@ -201,7 +201,7 @@ fn totals(o: &mut String, s: &Session) {
             None => MISSING.into(),
         };
         let cost = match t.cost {
-            Some(v) if t.cost_estimated => format!("~{}", fig::usd(v)),
+            Some(v) if t.cost_estimated && v != 0.0 => format!("~{}", fig::usd(v)),
             Some(v) => fig::usd(v),
             None => text::UNPRICED.into(),
         };
