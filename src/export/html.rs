@@ -187,9 +187,9 @@ fn metrics(o: &mut String, rs: &[ResponseRecord]) {
     if rs.is_empty() {
         return;
     }
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<table><tr><th>{}</th><th>{}</th><th>TTFT</th><th>TTFAT</th><th>E2E</th><th>tok/s</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+        "<table><tr><th>{}</th><th>{}</th><th>TTFT</th><th>TTFAT</th><th>E2E</th><th>tok/s</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
         text::COL_MODEL,
         text::COL_STATUS,
         text::COL_INPUT,
