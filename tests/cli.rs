@@ -472,3 +472,78 @@ fn doctor_reports_keys_by_name_only() {
         .expect("ollama row");
     assert!(ollama.contains("up") || ollama.contains("down"), "{ollama}");
 }
+
+#[test]
+fn ctrl_c_cancels_and_prints_what_arrived() {
+    let env = Env::new();
+    let slow = "demo:steady,ttft=5,tps=20";
+    let child = env
+        .cmd(&["run", "-m", slow, "Explain caching"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(2000));
+    let killed = Command::new("kill")
+        .args(["-s", "INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("## "), "partial text printed: {out}");
+    assert!(out.contains("[cancelled"), "{out}");
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("demo:steady"))
+        .expect("row");
+    assert!(row.contains("cancelled"), "{row}");
+}
+
+#[test]
+fn models_refresh_lists_what_a_local_server_serves() {
+    use std::io::{BufRead, BufReader};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let body = r#"{"object":"list","data":[{"id":"Qwen/Qwen3-8B"},{"id":"my-finetune"}]}"#;
+            let mut s = stream;
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let env = Env::new().with_config(&format!(
+        "[providers.vllm]\nbase_url = \"http://127.0.0.1:{port}/v1\"\n"
+    ));
+    let o = env.run(&["models", "--refresh", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines = json_lines(&o);
+    let m = lines
+        .iter()
+        .find(|l| l["id"] == "vllm:Qwen/Qwen3-8B")
+        .expect("discovered");
+    assert_eq!(m["discovered"], true);
+    assert_eq!(m["open_weights"], true);
+    assert_eq!(m["usable"], true);
+    assert!(lines.iter().any(|l| l["id"] == "vllm:my-finetune"));
+    let text = env.run(&["models", "--refresh"]);
+    let row = stdout(&text)
+        .lines()
+        .find(|l| l.starts_with("vllm:my-finetune"))
+        .map(str::to_string)
+        .expect("row");
+    assert!(
+        row.contains("$0") && row.contains("server answering"),
+        "{row}"
+    );
+}
