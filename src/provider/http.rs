@@ -16,12 +16,21 @@ use crate::strings::wire as text;
 /// One decoded item of a response stream.
 pub type Item = Result<StreamEvent, ProviderError>;
 
-/// Replace every occurrence of the key's value in `text` with `***`.
+/// Replace every occurrence of the key's value in `text` with `***`, and also any start of the
+/// key (8 characters or more) that a length limit may have cut off mid-key.
 pub fn redact(text: &str, key: Option<&ApiKey>) -> String {
-    match key {
-        Some(k) if !k.expose().is_empty() => text.replace(k.expose(), "***"),
-        _ => text.to_string(),
+    let Some(k) = key.map(ApiKey::expose).filter(|k| !k.is_empty()) else {
+        return text.to_string();
+    };
+    let mut out = text.replace(k, "***");
+    let mut n = k.len();
+    while n > 8 {
+        n -= 1;
+        if k.is_char_boundary(n) && out.contains(&k[..n]) {
+            out = out.replace(&k[..n], "***");
+        }
     }
+    out
 }
 
 fn redact_error(mut e: ProviderError, key: Option<&ApiKey>) -> ProviderError {
@@ -576,6 +585,20 @@ mod tests {
         let e = status_error(401, &HeaderMap::new(), body, Some(&key));
         assert!(!e.message.contains("sk-secret-123"), "{}", e.message);
         assert!(e.message.contains("***"));
+    }
+
+    #[test]
+    fn a_key_cut_by_a_length_limit_is_redacted_too() {
+        let key = ApiKey::new("sk-proj-abcdefghijklmnop");
+        assert_eq!(
+            redact("got \"sk-proj-abcdefgh…\"", Some(&key)),
+            "got \"***…\""
+        );
+        assert_eq!(
+            redact("sk-proj-abcdefghijklmnop and sk-p", Some(&key)),
+            "*** and sk-p"
+        );
+        assert_eq!(redact("nothing here", None), "nothing here");
     }
 
     #[test]
