@@ -3,5 +3,6 @@
 
 pub mod cli;
 pub mod engine;
+pub mod render;
 pub mod store;
 pub mod wire;
