@@ -25,6 +25,9 @@ pub(super) fn parse_jsonl(src: &Source<'_>) -> Result<PromptSet, PromptSetError>
         let Value::Object(obj) = value else {
             return Err(src.err(Some(line_no), None, s::JSONL_NOT_OBJECT));
         };
+        if !obj.contains_key("prompt") {
+            return Err(src.err(Some(line_no), None, s::JSONL_NO_PROMPT));
+        }
         for key in obj.keys() {
             if !matches!(key.as_str(), "prompt" | "id" | "system" | "vars" | "tags") {
                 return Err(src.err(Some(line_no), None, s::jsonl_unknown_key(key)));
