@@ -2,3 +2,4 @@
 //! language can be added without touching render code.
 
 pub mod replay;
+pub mod store;
