@@ -691,3 +691,52 @@ async fn killed_replay_saved_in_the_store_resumes_without_repeating_answered_cel
     assert_eq!(all.len(), 8, "one response per cell, none duplicated");
     assert!(all.iter().all(|r| r.status == Status::Ok));
 }
+// ---------------------------------------------------------------- estimate
+
+#[test]
+fn estimate_counts_input_exactly_and_output_from_max_tokens() {
+    let mut s = spec(3, &["openai:gpt-5-mini", "b:two"], 2);
+    s.params.max_tokens = Some(100);
+    for m in &mut s.models {
+        m.simulated = false;
+    }
+    s.models[1].price = None;
+    let plan = plan_new(&s);
+    let e = replay::estimate::estimate(&plan.models, &plan.cells, &plan.history_output);
+    let expected_input: u64 = s
+        .set
+        .prompts
+        .iter()
+        .map(|p| replay::estimate::count_tokens(&p.text))
+        .sum::<u64>()
+        * 2;
+    let a = &e.models[0];
+    assert_eq!(
+        (a.cells, a.input_tokens, a.output_tokens),
+        (6, expected_input, 600)
+    );
+    assert!(a.input_exact, "o200k is gpt-5-mini's own tokenizer");
+    assert_eq!(a.output_basis, replay::OutputBasis::MaxTokens);
+    let usd = a.usd.expect("priced");
+    let want = (expected_input as f64 * 1.0 + 600.0 * 2.0) / 1e6;
+    assert!((usd - want).abs() < 1e-12, "{usd} vs {want}");
+    let b = &e.models[1];
+    assert!(!b.input_exact, "another tokenizer: an estimate");
+    assert_eq!(b.usd, None, "unpriced is not $0");
+    assert_eq!(e.unpriced(), ["b:two"]);
+    assert_eq!(e.priced_total(), Some(usd));
+}
+
+#[test]
+fn estimate_without_max_tokens_states_its_assumption() {
+    let s = spec(2, &["a:one"], 1);
+    let plan = plan_new(&s);
+    let e = replay::estimate::estimate(&plan.models, &plan.cells, &plan.history_output);
+    assert_eq!(e.models[0].output_basis, replay::OutputBasis::Default);
+    assert_eq!(
+        e.models[0].output_tokens,
+        2 * replay::estimate::DEFAULT_OUTPUT_TOKENS
+    );
+    let shown = juxta::commands::replay::describe_estimate(&e, 2, 1, 1, 0);
+    assert!(shown.contains("assumed 500 per cell"), "{shown}");
+}

@@ -91,8 +91,12 @@ pub fn estimate_header(
     repeats: u32,
     skipped: usize,
 ) -> String {
-    let mut s =
-        format!("estimate: {cells} cells ({prompts} prompts × {models} models × {repeats} repeats");
+    let mut s = format!(
+        "estimate: {cells} cells ({prompts} prompt{} × {models} model{} × {repeats} repeat{}",
+        plural(prompts),
+        plural(models),
+        plural(repeats as usize)
+    );
     if skipped > 0 {
         s.push_str(&format!(", {skipped} already answered and skipped"));
     }
@@ -152,8 +156,16 @@ pub fn resume_hint(file: &str, models: &[String], session: &str) -> String {
     let ms: String = models.iter().map(|m| format!(" -m {m}")).collect();
     format!("to run the missing or failed cells again: juxta replay {file}{ms} --resume {session}")
 }
-pub fn cost_partly_unpriced(priced: &str, unpriced: usize) -> String {
-    format!("{priced} + {unpriced} unpriced")
+/// A cost total, with the cells it leaves out: `$0.12 + 2 unpriced + 1 unknown`.
+pub fn cost_with_gaps(priced: &str, unpriced: usize, unknown: usize) -> String {
+    let mut s = priced.to_string();
+    if unpriced > 0 {
+        s.push_str(&format!(" + {unpriced} unpriced"));
+    }
+    if unknown > 0 {
+        s.push_str(&format!(" + {unknown} unknown"));
+    }
+    s
 }
 pub fn progress_line(
     bar: &str,
@@ -170,4 +182,8 @@ pub fn progress_line(
         s.push_str(&format!(" (+{unpriced} unpriced)"));
     }
     s
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
