@@ -4,5 +4,6 @@
 pub mod cli;
 pub mod engine;
 pub mod render;
+pub mod replay;
 pub mod store;
 pub mod wire;
