@@ -1,45 +1,43 @@
-//! Search: user text → an SQL condition. Every word must appear (case-insensitive substring) in
-//! the title, in one prompt or in one answer. Words of three characters or more go to the FTS5
+//! Search: user text → an SQL condition. Every word must appear (case-insensitive substring)
+//! somewhere in the session: its title, a prompt or an answer. Words of three characters or more go to the FTS5
 //! trigram index as quoted strings (inside quotes `*`, `-`, `:`, `(`, `^` are plain characters,
 //! and a `"` is doubled); shorter words (two CJK characters, `C#`) use LIKE with `%`, `_` and
 //! `\` escaped. User text is always bound as a parameter, never spliced into SQL.
 
-/// None when the text has no words (list everything).
+/// None when the text has no words (list everything). A session matches when every word
+/// appears in its title, a prompt or an answer.
 pub(super) fn filter(text: &str) -> Option<(String, Vec<String>)> {
     let words: Vec<&str> = text.split_whitespace().collect();
     if words.is_empty() {
         return None;
     }
-    let (long, short): (Vec<&str>, Vec<&str>) = words.iter().partition(|w| w.chars().count() >= 3);
-    let mut args = Vec::new();
-    let mut in_docs = Vec::new();
-    for table in ["prompts_fts", "answers_fts"] {
-        let mut conds = Vec::new();
-        if !long.is_empty() {
-            args.push(fts_query(&long));
-            conds.push(format!("{table} MATCH ?{}", args.len()));
+    let mut args: Vec<String> = Vec::new();
+    let mut conds = Vec::new();
+    for w in words {
+        let like = like_pattern(w);
+        if w.chars().count() >= 3 {
+            args.push(fts_query(&[w]));
+            let m = args.len();
+            args.push(like);
+            let l = args.len();
+            conds.push(format!(
+                "(s.id IN (SELECT session_id FROM prompts_fts WHERE prompts_fts MATCH ?{m}) \
+                 OR s.id IN (SELECT session_id FROM answers_fts WHERE answers_fts MATCH ?{m}) \
+                 OR s.title LIKE ?{l} ESCAPE '\\')"
+            ));
+        } else {
+            // Too short for the trigram index: LIKE over this session's rows only (found
+            // through the primary keys), so a newest-first page stops early.
+            args.push(like);
+            let l = args.len();
+            conds.push(format!(
+                "(s.title LIKE ?{l} ESCAPE '\\' \
+                 OR EXISTS (SELECT 1 FROM turns t WHERE t.session_id = s.id AND t.prompt LIKE ?{l} ESCAPE '\\') \
+                 OR EXISTS (SELECT 1 FROM responses r WHERE r.session_id = s.id AND r.text LIKE ?{l} ESCAPE '\\'))"
+            ));
         }
-        for w in &short {
-            args.push(like_pattern(w));
-            conds.push(format!("body LIKE ?{} ESCAPE '\\'", args.len()));
-        }
-        in_docs.push(format!(
-            "SELECT session_id FROM {table} WHERE {}",
-            conds.join(" AND ")
-        ));
     }
-    let mut title = Vec::new();
-    for w in &words {
-        args.push(like_pattern(w));
-        title.push(format!("s.title LIKE ?{} ESCAPE '\\'", args.len()));
-    }
-    let clause = format!(
-        "(s.id IN ({} UNION {}) OR ({}))",
-        in_docs[0],
-        in_docs[1],
-        title.join(" AND ")
-    );
-    Some((clause, args))
+    Some((conds.join(" AND "), args))
 }
 
 /// `"word1" "word2"`: an implicit AND of literal strings.
@@ -72,7 +70,8 @@ mod tests {
     fn quotes_are_doubled_and_short_words_use_like() {
         let (clause, args) = filter("say \"hi\" 日本 5%").unwrap_or_default();
         assert!(clause.contains("MATCH"));
-        assert_eq!(args[0], "\"say\" \"\"\"hi\"\"\"");
+        assert_eq!(args[0], "\"say\"");
+        assert!(args.contains(&"\"\"\"hi\"\"\"".to_owned()));
         assert!(args.contains(&"%日本%".to_owned()));
         assert!(args.contains(&"%5\\%%".to_owned()));
         assert!(filter("   ").is_none());
