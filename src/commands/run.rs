@@ -132,6 +132,9 @@ async fn stream_all(
     let mut done: Vec<Option<ResponseRecord>> = vec![None; models.len()];
     let mut interrupted = false;
     let mut remaining = models.len();
+    // One signal future for the whole loop, so a Ctrl-C between two events is not missed.
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
     while remaining > 0 {
         tokio::select! {
             ev = rx.recv() => {
@@ -148,11 +151,12 @@ async fn stream_all(
                     }
                 }
             }
-            _ = tokio::signal::ctrl_c() => {
+            _ = &mut ctrl_c => {
                 if interrupted {
                     return EXIT_MODEL_FAILED;
                 }
                 interrupted = true;
+                ctrl_c.set(tokio::signal::ctrl_c());
                 eprintln!("{}: {}", s::PREFIX, s::INTERRUPTED);
                 for h in &handles {
                     h.cancel();
