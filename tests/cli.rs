@@ -696,3 +696,35 @@ fn each_server_failure_is_its_own_clear_error_while_the_others_finish() {
         "{out}"
     );
 }
+
+#[test]
+fn a_local_ollama_model_shows_server_timings_and_a_local_cost() {
+    use support::{FakeServer, fixtures};
+    let server = FakeServer::start_blocking(vec![fixtures::ollama()]);
+    let env = Env::new().with_config(&format!(
+        "[providers.ollama]\nbase_url = \"{}\"\n",
+        server.url()
+    ));
+    let o = env.run(&["run", "--json", "-m", "ollama:llama3.2", "Say the"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let lines = json_lines(&o);
+    let s = lines
+        .iter()
+        .find(|l| l["type"] == "summary")
+        .expect("summary");
+    assert_eq!(s["text"], "The");
+    assert_eq!(
+        (s["cost_usd"].clone(), s["cost_source"].clone()),
+        (0.0.into(), "local".into())
+    );
+    assert_eq!(s["open_weights"], true);
+    assert_eq!(s["tokens"]["output"], 282);
+    assert_eq!(s["server"]["source"], "ollama");
+    let t = env.run(&["run", "-m", "ollama:llama3.2", "Say the"]);
+    let out = stdout(&t);
+    assert!(out.contains("$0 (local)"), "{out}");
+    assert!(
+        out.contains("measured by the server (ollama)") && out.contains("62.2 tok/s"),
+        "{out}"
+    );
+}

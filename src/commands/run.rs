@@ -332,6 +332,12 @@ impl Output {
             ]);
         }
         let mut text = table::render(&rows, 2);
+        for r in records {
+            if let Some(st) = &r.metrics.server {
+                text.push_str(&server_line(&r.model, st));
+                text.push('\n');
+            }
+        }
         if estimated {
             text.push_str(s::TOKENS_NOTE);
             text.push('\n');
@@ -340,6 +346,27 @@ impl Output {
         let _ = lock.write_all(text.as_bytes());
         let _ = lock.flush();
     }
+}
+
+/// The server's own timings, beside the client's (DESIGN §5).
+fn server_line(model: &str, st: &crate::provider::ServerTimings) -> String {
+    let mut parts = Vec::new();
+    if let Some(v) = st.load_ms {
+        parts.push(format!("{} {}", s::SERVER_LOAD, table::ms(Some(v))));
+    }
+    if let Some(v) = st.queue_ms {
+        parts.push(format!("{} {}", s::SERVER_QUEUE, table::ms(Some(v))));
+    }
+    if let Some(v) = st.prompt_eval_ms {
+        parts.push(format!("{} {}", s::SERVER_PROMPT_EVAL, table::ms(Some(v))));
+    }
+    if let Some(v) = st.decode_tps() {
+        parts.push(format!("{} {v:.1} tok/s", s::SERVER_DECODE));
+    }
+    if let Some(v) = st.total_ms {
+        parts.push(format!("{} {}", s::SERVER_TOTAL, table::ms(Some(v))));
+    }
+    s::server_timings(model, &st.source, &parts.join(" · "))
 }
 
 fn round1(v: f64) -> f64 {
