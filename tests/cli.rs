@@ -477,30 +477,51 @@ fn doctor_reports_keys_by_name_only() {
 
 #[test]
 fn ctrl_c_cancels_and_prints_what_arrived() {
+    use std::io::{BufRead, BufReader};
     let env = Env::new();
     let slow = "demo:steady,ttft=5,tps=20";
-    let child = env
-        .cmd(&["run", "-m", slow, "Explain caching"])
+    let mut child = env
+        .cmd(&["run", "--json", "-m", slow, "Explain caching"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    std::thread::sleep(std::time::Duration::from_millis(2000));
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut lines = Vec::new();
+    // Wait for the first delta: the answer is streaming (and the signal handler installed).
+    loop {
+        let mut line = String::new();
+        assert!(
+            reader.read_line(&mut line).expect("read") > 0,
+            "ended early: {lines:?}"
+        );
+        let v: Value = serde_json::from_str(&line).expect("json");
+        lines.push(v.clone());
+        if v["type"] == "delta" {
+            break;
+        }
+    }
     let killed = Command::new("kill")
         .args(["-s", "INT", &child.id().to_string()])
         .status()
         .expect("kill");
     assert!(killed.success());
-    let o = child.wait_with_output().expect("wait");
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let out = stdout(&o);
-    assert!(out.contains("## "), "partial text printed: {out}");
-    assert!(out.contains("[cancelled"), "{out}");
-    let row = out
-        .lines()
-        .find(|l| l.starts_with("demo:steady"))
-        .expect("row");
-    assert!(row.contains("cancelled"), "{row}");
+    for line in reader.lines() {
+        lines.push(serde_json::from_str(&line.expect("line")).expect("json"));
+    }
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(1));
+    let summary = lines
+        .iter()
+        .find(|l| l["type"] == "summary")
+        .expect("summary");
+    assert_eq!(summary["status"], "cancelled");
+    assert!(
+        summary["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("## ")),
+        "partial text kept: {summary}"
+    );
 }
 
 #[test]
