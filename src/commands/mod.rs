@@ -1,5 +1,9 @@
 //! The headless commands and the dispatch to the workbench.
 
+pub mod export;
+pub mod import;
+pub mod sessions;
+
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
@@ -20,9 +24,9 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         None => not_yet("the workbench"),
         Some(Command::Run(args)) => run::run(args, config),
         Some(Command::Replay(args)) => replay::run(args, config),
-        Some(Command::Sessions(_)) => not_yet("sessions"),
-        Some(Command::Export(_)) => not_yet("export"),
-        Some(Command::Import(_)) => not_yet("import"),
+        Some(Command::Sessions(a)) => sessions::run(a),
+        Some(Command::Export(a)) => export::run(a),
+        Some(Command::Import(a)) => import::run(a),
         Some(Command::Models(args)) => models::run(args, config),
         Some(Command::Leaderboard(_)) => not_yet("leaderboard"),
         Some(Command::Doctor) => doctor::run(config),

@@ -8,6 +8,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+use chrono::Utc;
+
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
@@ -18,28 +20,138 @@ use crate::cli::RunArgs;
 use crate::engine::{Engine, EngineEvent, EventKind, Job, JobHandle, JobTag};
 use crate::provider::{ChatRequest, Message, Params, StreamEvent};
 use crate::record::{ResponseRecord, Status};
+use crate::record::{SESSION_VERSION, Session, SessionKind, Turn};
 use crate::sanitize::clean;
+use crate::store::{SessionWriter, Store, StoreError, new_session_id};
 use crate::strings::cli as s;
 
-/// The seam where saving plugs in (`--no-save` skips it): it sees every engine event in order
-/// and is told when the run is over. Until the store is wired, it saves nothing.
+/// How often a stalled stream's unsaved text is checked for a due checkpoint.
+const CHECKPOINT_TICK: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Saving (`--no-save` skips it): the session and its turn are created before streaming starts;
+/// every engine event goes to a [`SessionWriter`] (checkpoints while streaming, the final record
+/// on `Done`); `tick` saves text of a stalled stream. A store that cannot be opened or written
+/// is reported once on stderr and the run goes on unsaved.
 pub struct Saver {
-    _private: (),
+    writer: SessionWriter<Store>,
+    warned: bool,
 }
 
 impl Saver {
     /// Open the store and create the session; None when saving is off or not possible.
-    pub fn open(args: &RunArgs, _prompt: &str, _models: &[ResolvedModel]) -> Option<Saver> {
+    pub fn open(args: &RunArgs, prompt: &str, models: &[ResolvedModel]) -> Option<Saver> {
         if args.no_save {
             return None;
         }
-        None
+        match Self::try_open(args, prompt, models) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("{}: {e}", s::PREFIX);
+                None
+            }
+        }
     }
+
+    fn try_open(
+        args: &RunArgs,
+        prompt: &str,
+        models: &[ResolvedModel],
+    ) -> Result<Saver, StoreError> {
+        let store = Store::open_default()?;
+        let now = Utc::now();
+        let id = new_session_id(now);
+        let session = Session {
+            version: SESSION_VERSION,
+            id: id.clone(),
+            title: title_of(prompt),
+            kind: SessionKind::Chat,
+            created_at: now,
+            tags: Vec::new(),
+            models: models.iter().map(|m| m.id.clone()).collect(),
+            turns: vec![Turn {
+                index: 0,
+                prompt: prompt.to_owned(),
+                system: args.request.system.clone(),
+                params: params_of(args),
+                prompt_id: None,
+                tags: Vec::new(),
+                created_at: now,
+                responses: Vec::new(),
+            }],
+            votes: Vec::new(),
+            prompt_set: None,
+        };
+        store.create_session(&session)?;
+        let mut writer = SessionWriter::new(store, id);
+        for (i, m) in models.iter().enumerate() {
+            writer.register_model(
+                JobTag {
+                    run: RUN,
+                    pane: i as u32,
+                },
+                0,
+                m,
+                0,
+                now,
+            );
+        }
+        Ok(Saver {
+            writer,
+            warned: false,
+        })
+    }
+
+    fn check(&mut self, r: Result<(), StoreError>) {
+        if let Err(e) = r
+            && !self.warned
+        {
+            eprintln!("{}: {e}", s::PREFIX);
+            self.warned = true;
+        }
+    }
+
     /// Called for every engine event (checkpoint while streaming, final save on `Done`).
-    pub fn on_event(&mut self, _ev: &EngineEvent) {}
+    pub fn on_event(&mut self, ev: &EngineEvent) {
+        let r = self.writer.on_event(ev);
+        self.check(r);
+    }
+
+    /// Save checkpoints that are due (a stream that stalled after a delta).
+    pub fn tick(&mut self, now: Instant) {
+        let r = self.writer.tick(now);
+        self.check(r);
+    }
+
     /// The run is over; returns the session id to print on stderr.
-    pub fn finish(self) -> Option<String> {
-        None
+    pub fn finish(mut self) -> Option<String> {
+        let r = self.writer.flush(Instant::now());
+        self.check(r);
+        Some(self.writer.session().to_owned())
+    }
+}
+
+/// The run id of the single turn `juxta run` streams.
+const RUN: u64 = 1;
+
+/// A session title: the prompt's first line, at most 80 characters.
+fn title_of(prompt: &str) -> String {
+    let line = prompt
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let mut t: String = line.chars().take(80).collect();
+    if line.chars().count() > 80 {
+        t.push('…');
+    }
+    t
+}
+
+fn params_of(args: &RunArgs) -> Params {
+    Params {
+        temperature: args.request.temperature,
+        max_tokens: args.request.max_tokens,
+        seed: args.request.seed,
     }
 }
 
@@ -117,7 +229,7 @@ async fn stream_all(
         };
         let job = Job {
             tag: JobTag {
-                run: 1,
+                run: RUN,
                 pane: i as u32,
             },
             model: m.clone(),
@@ -151,6 +263,11 @@ async fn stream_all(
                     }
                 }
             }
+            _ = tokio::time::sleep(CHECKPOINT_TICK), if saver.is_some() => {
+                if let Some(sv) = saver.as_mut() {
+                    sv.tick(Instant::now());
+                }
+            }
             _ = &mut ctrl_c => {
                 if interrupted {
                     return EXIT_MODEL_FAILED;
@@ -167,7 +284,7 @@ async fn stream_all(
     let records: Vec<ResponseRecord> = done.into_iter().flatten().collect();
     out.finish(&records);
     if let Some(id) = saver.and_then(Saver::finish) {
-        eprintln!("{}: saved session {id}", s::PREFIX);
+        eprintln!("{}", crate::strings::store::session_saved(&id));
     }
     let all_ok = records.len() == models.len() && records.iter().all(|r| r.status == Status::Ok);
     if all_ok && !interrupted {
