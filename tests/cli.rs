@@ -162,6 +162,22 @@ fn json_lines_have_the_documented_shape() {
             .collect();
         assert!(ts.windows(2).all(|w| w[0] <= w[1]));
     }
+    // Field order as DESIGN §2 prints it.
+    let raw = stdout(&o);
+    let start = format!(r#"{{"type":"start","model":"{SWIFT}","t_ms":0.0}}"#);
+    assert!(raw.lines().any(|l| l == start), "{raw}");
+    let summary_line = raw
+        .lines()
+        .find(|l| l.contains(r#""type":"summary""#))
+        .expect("summary");
+    assert!(
+        summary_line.starts_with(r#"{"type":"summary","model":"#),
+        "{summary_line}"
+    );
+    assert!(
+        summary_line.contains(r#""tokens":{"input":"#),
+        "{summary_line}"
+    );
     let ponder = lines
         .iter()
         .find(|l| l["model"] == PONDER && l["type"] == "summary")
