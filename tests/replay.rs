@@ -740,3 +740,134 @@ fn estimate_without_max_tokens_states_its_assumption() {
     let shown = juxta::commands::replay::describe_estimate(&e, 2, 1, 1, 0);
     assert!(shown.contains("assumed 500 per cell"), "{shown}");
 }
+
+// ---------------------------------------------------------------- the command
+
+const PRICED_DEMO: &str = "demo:echo,ttft=5,tps=2000";
+
+/// Run the binary with the priced-demo config and private config/data folders.
+fn juxta(home: &Path, args: &[&str]) -> std::process::Output {
+    let config = fixture("priced-demo.toml");
+    std::process::Command::new(env!("CARGO_BIN_EXE_juxta"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("HOME", home)
+        .arg("--config")
+        .arg(&config)
+        .arg("replay")
+        .args(args)
+        .output()
+        .expect("juxta runs")
+}
+
+fn stderr_of(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn estimate_above_max_cost_refuses_to_start() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = fixture("ten.txt");
+    let o = juxta(
+        home.path(),
+        &[
+            file.to_str().expect("utf-8"),
+            "-m",
+            PRICED_DEMO,
+            "--max-cost",
+            "0.5",
+        ],
+    );
+    let err = stderr_of(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("estimate: 10 cells"), "{err}");
+    assert!(
+        err.contains("assumed 500 per cell"),
+        "says how output was estimated: {err}"
+    );
+    assert!(err.contains("is above --max-cost $0.5000"), "{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert!(!err.contains("session:"), "nothing started: {err}");
+}
+
+#[test]
+fn cost_cap_stops_the_command_and_says_so() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = fixture("ten.txt");
+    let args = [
+        file.to_str().expect("utf-8"),
+        "-m",
+        PRICED_DEMO,
+        "--max-tokens",
+        "1",
+        "--concurrency",
+        "1",
+    ];
+    let o = juxta(
+        home.path(),
+        &[&args[..], &["--max-cost", "0.2", "--force", "--json"]].concat(),
+    );
+    let err = stderr_of(&o);
+    assert_eq!(o.status.code(), Some(1), "not every cell ran: {err}");
+    assert!(err.contains("cost cap reached"), "{err}");
+    assert!(err.contains("stopped at the cost cap"), "{err}");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    let cells: Vec<&serde_json::Value> = lines.iter().filter(|v| v["type"] == "summary").collect();
+    assert!((1..10).contains(&cells.len()), "{} cells ran", cells.len());
+    assert_eq!(cells[0]["prompt_id"], "p1");
+    assert_eq!(cells[0]["repeat"], 0);
+    let spent: f64 = cells.iter().filter_map(|v| v["cost_usd"].as_f64()).sum();
+    let before_last = spent
+        - cells
+            .last()
+            .and_then(|v| v["cost_usd"].as_f64())
+            .unwrap_or(0.0);
+    assert!(
+        spent >= 0.2 && before_last < 0.2,
+        "stopped at the first cell that reached the cap"
+    );
+    let summary = lines
+        .iter()
+        .find(|v| v["type"] == "model_summary")
+        .expect("a model summary line");
+    assert_eq!(summary["cells"], cells.len());
+
+    // Resuming runs only the cells the cap left out.
+    let id = err
+        .lines()
+        .find_map(|l| l.strip_prefix("session: "))
+        .expect("session id on stderr");
+    let o = juxta(
+        home.path(),
+        &[&args[..], &["--resume", id, "--json"]].concat(),
+    );
+    let err = stderr_of(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let rerun = stdout
+        .lines()
+        .filter(|l| l.contains("\"type\":\"summary\""))
+        .count();
+    assert_eq!(
+        rerun,
+        10 - cells.len(),
+        "answered cells are not asked again"
+    );
+}
+
+#[test]
+fn prompt_set_error_exits_2_naming_file_and_line() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = fixture("bad-line7.toml");
+    let o = juxta(
+        home.path(),
+        &[file.to_str().expect("utf-8"), "-m", PRICED_DEMO],
+    );
+    let err = stderr_of(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("bad-line7.toml:7:"), "{err}");
+}
