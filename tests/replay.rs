@@ -691,6 +691,150 @@ async fn killed_replay_saved_in_the_store_resumes_without_repeating_answered_cel
     assert_eq!(all.len(), 8, "one response per cell, none duplicated");
     assert!(all.iter().all(|r| r.status == Status::Ok));
 }
+// ---------------------------------------------------------------- runner (real engine)
+
+/// A provider that answers after `delay`, answers 429 (retry after 5 ms) to the first attempt
+/// of each model at every prompt containing "busy", and records the most requests in flight at once.
+struct Counting {
+    active: Arc<AtomicUsize>,
+    max: Arc<AtomicUsize>,
+    requests: Arc<AtomicUsize>,
+    limited: Arc<Mutex<std::collections::HashSet<String>>>,
+}
+
+struct Leave(Arc<AtomicUsize>);
+impl Drop for Leave {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl juxta::provider::Provider for Counting {
+    fn stream(&self, req: juxta::provider::ChatRequest) -> juxta::provider::EventStream {
+        use juxta::provider::{ProviderError, StreamEvent, Usage};
+        let (active, max, requests, limited) = (
+            self.active.clone(),
+            self.max.clone(),
+            self.requests.clone(),
+            self.limited.clone(),
+        );
+        Box::pin(async_stream(move || async move {
+            requests.fetch_add(1, Ordering::SeqCst);
+            let prompt = req
+                .messages
+                .last()
+                .map(|m| m.content.clone())
+                .unwrap_or_default();
+            let key = format!("{}/{prompt}", req.model);
+            if prompt.contains("busy") && limited.lock().expect("lock").insert(key) {
+                let mut e =
+                    ProviderError::new(ErrorKind::RateLimited, "slow down").with_status(429);
+                e.retry_after = Some(Duration::from_millis(5));
+                return vec![Err(e)];
+            }
+            let now = active.fetch_add(1, Ordering::SeqCst) + 1;
+            max.fetch_max(now, Ordering::SeqCst);
+            let _leave = Leave(active.clone());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let usage = Usage {
+                input: Some(3),
+                output: Some(2),
+                ..Default::default()
+            };
+            vec![
+                Ok(StreamEvent::Connected),
+                Ok(StreamEvent::FirstByte),
+                Ok(StreamEvent::Text("fine".into())),
+                Ok(StreamEvent::Text(" thanks".into())),
+                Ok(StreamEvent::Usage(usage)),
+                Ok(StreamEvent::Finish {
+                    reason: Some("stop".into()),
+                }),
+            ]
+        }))
+    }
+    fn list_models(
+        &self,
+    ) -> futures::future::BoxFuture<'static, Result<Vec<String>, juxta::provider::ProviderError>>
+    {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+}
+
+/// A stream of the items an async block produces (all at once, when it completes).
+fn async_stream<F, Fut, T>(f: F) -> impl futures::Stream<Item = T>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Vec<T>>,
+{
+    use futures::StreamExt;
+    futures::stream::once(f()).flat_map(futures::stream::iter)
+}
+
+#[tokio::test]
+async fn engine_backed_replay_honours_concurrency_and_retries_429() {
+    let config = juxta::catalog::Config::from_toml_str(
+        "[providers.fake]\nprotocol = \"openai\"\nbase_url = \"http://127.0.0.1:9/v1\"\n",
+        "test config",
+    )
+    .expect("config");
+    let engine = juxta::engine::Engine::new(Arc::new(config));
+    let counting = Counting {
+        active: Arc::default(),
+        max: Arc::default(),
+        requests: Arc::default(),
+        limited: Arc::default(),
+    };
+    let (max, requests) = (counting.max.clone(), counting.requests.clone());
+    engine.set_provider("fake", Arc::new(counting));
+    let models = vec![
+        engine.resolve("fake:one").expect("resolves"),
+        engine.resolve("fake:two").expect("resolves"),
+    ];
+    let text = "hello\nbusy one\nhow are you\nbusy two\nbye\nagain\n";
+    let spec = ReplaySpec {
+        set: promptset::parse(Path::new("set.txt"), text, Format::Text).expect("parses"),
+        models,
+        repeats: 1,
+        system: None,
+        params: Params::default(),
+    };
+    let sink = MemorySink::default();
+    let mut h = replay::spawn(
+        plan_new(&spec),
+        Arc::new(engine),
+        Some(Box::new(sink.clone())),
+        opts(3, None),
+    );
+    while h.events.recv().await.is_some() {}
+    let report = h.task.await.expect("runner");
+    assert_eq!(
+        report.failures(),
+        0,
+        "{:?}",
+        report
+            .settled
+            .iter()
+            .map(|(_, r)| &r.error)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(report.settled.len(), 12);
+    assert!(
+        max.load(Ordering::SeqCst) <= 3,
+        "{} in flight",
+        max.load(Ordering::SeqCst)
+    );
+    assert!(max.load(Ordering::SeqCst) >= 2, "cells do run in parallel");
+    // 12 cells, plus one rate-limited first attempt for each of the 4 "busy" cells.
+    assert_eq!(requests.load(Ordering::SeqCst), 16);
+    let retried = report
+        .settled
+        .iter()
+        .filter(|(_, r)| r.metrics.retries == 1)
+        .count();
+    assert_eq!(retried, 4, "the engine's retry policy handled the 429s");
+}
+
 // ---------------------------------------------------------------- estimate
 
 #[test]

@@ -242,10 +242,7 @@ pub async fn run(
                 let cell = &plan.cells[idx];
                 let model = &plan.models[cell.model];
                 let provider = model.provider.id.clone();
-                let provider_limit = model
-                    .provider
-                    .max_concurrency
-                    .map_or(limit, |m| m.clamp(1, limit));
+                let provider_limit = provider_limit(&model.provider, limit);
                 let busy = per_provider.get(&provider).copied().unwrap_or(0);
                 if busy >= provider_limit {
                     i += 1;
@@ -257,9 +254,12 @@ pub async fn run(
                     run: opts.run_id,
                     pane: idx as u32,
                 };
+                // The engine's own per-provider semaphore takes the same bound.
+                let mut job_model = model.clone();
+                job_model.provider.max_concurrency = Some(provider_limit);
                 let job = Job {
                     tag,
-                    model: model.clone(),
+                    model: job_model,
                     request: cell.request.clone(),
                     repeat: cell.repeat,
                 };
@@ -376,6 +376,17 @@ pub async fn run(
     })
     .await;
     report
+}
+
+/// Cells in flight at once for a provider: `--concurrency`, lowered by the provider's own
+/// `max_concurrency`; a local server without one keeps the engine's default for local servers.
+pub fn provider_limit(p: &crate::catalog::ProviderDef, concurrency: usize) -> usize {
+    let own = match p.max_concurrency {
+        Some(m) => m,
+        None if p.local => super::limits::limit_for(p),
+        None => concurrency,
+    };
+    own.clamp(1, concurrency.max(1))
 }
 
 fn note_save_error(report: &mut ReplayReport, e: String) {
