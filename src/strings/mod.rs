@@ -3,5 +3,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod render;
 pub mod replay;
 pub mod store;
+pub mod wire;
