@@ -1015,3 +1015,54 @@ fn prompt_set_error_exits_2_naming_file_and_line() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("bad-line7.toml:7:"), "{err}");
 }
+
+#[test]
+fn summary_table_marks_estimates_and_never_shows_missing_as_zero() {
+    use juxta::engine::replay::ModelSummary;
+    let base = ModelSummary {
+        model: "a:one".into(),
+        cells: 4,
+        failures: 1,
+        median_ttft_ms: Some(412.34),
+        median_decode_tps: Some(88.06),
+        input_tokens: Some(120),
+        output_tokens: Some(640),
+        tokens_estimated: true,
+        cost_usd: Some(0.000323),
+        unpriced_cells: 0,
+        unknown_cost_cells: 1,
+        cost_estimated: true,
+    };
+    let unpriced = ModelSummary {
+        model: "local:thing".into(),
+        failures: 0,
+        median_ttft_ms: None,
+        median_decode_tps: None,
+        input_tokens: None,
+        output_tokens: None,
+        tokens_estimated: false,
+        cost_usd: None,
+        unpriced_cells: 4,
+        unknown_cost_cells: 0,
+        cost_estimated: false,
+        ..base.clone()
+    };
+    let table = juxta::commands::replay::summary_table(&[base, unpriced]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("model"), "{table}");
+    assert!(
+        lines[2].contains("412 ms") && lines[2].contains("88.1"),
+        "{table}"
+    );
+    assert!(
+        lines[2].contains("~120") && lines[2].contains("~640"),
+        "estimated tokens marked: {table}"
+    );
+    assert!(lines[2].contains("~$0.000323 + 1 unknown"), "{table}");
+    assert!(lines[3].contains("unpriced"), "{table}");
+    assert_eq!(
+        lines[3].matches('–').count(),
+        4,
+        "missing figures shown as –, not 0: {table}"
+    );
+}
