@@ -137,6 +137,14 @@ fn execute(args: &ReplayArgs, p: Prepared) -> u8 {
         eprintln!("{}: {}", s::PREFIX, s::refuse_over_cap(total, cap));
         return EXIT_USAGE;
     }
+    if args.max_cost.is_some() {
+        let unpriced = estimate.unpriced();
+        if estimate.priced_total().is_none() {
+            eprintln!("{}: {}", s::PREFIX, s::CAP_UNENFORCEABLE);
+        } else if !unpriced.is_empty() {
+            eprintln!("{}: {}", s::PREFIX, s::cap_ignores(&unpriced));
+        }
+    }
     if plan.cells.is_empty() {
         eprintln!("{}: {}", s::PREFIX, s::NOTHING_TO_DO);
     }

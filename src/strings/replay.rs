@@ -70,6 +70,8 @@ pub const NOTHING_TO_DO: &str = "every cell is already answered: nothing to run"
 pub const INTERRUPTING: &str =
     "interrupted: cancelling the cells in flight (answered cells are saved)";
 pub const UNPRICED: &str = "unpriced";
+pub const CAP_UNENFORCEABLE: &str =
+    "warning: no model in this replay has a price, so --max-cost cannot stop it";
 pub const SUMMARY_HEADER: [&str; 8] = [
     "model",
     "median TTFT",
@@ -186,4 +188,11 @@ pub fn progress_line(
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+pub fn cap_ignores(unpriced: &[&str]) -> String {
+    format!(
+        "warning: spending on unpriced models ({}) is unknown and not counted against --max-cost",
+        unpriced.join(", ")
+    )
 }
