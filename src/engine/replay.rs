@@ -87,13 +87,14 @@ pub enum ReplayEvent {
         cell: CellKey,
         event: EngineEvent,
     },
-    /// A cell settled; `saved` is false when saving failed (`save_error` says why).
+    /// A cell settled; `save_error` says why it could not be saved, if it could not.
     CellSettled {
         cell: CellKey,
         record: Box<ResponseRecord>,
         save_error: Option<String>,
     },
-    /// Priced spending of this run so far, and how many settled cells were unpriced.
+    /// Priced spending of this run so far, and how many settled cells had no cost figure (an
+    /// unpriced model, or a failure before any token count was known).
     Spent {
         usd: f64,
         unpriced_cells: usize,
@@ -122,7 +123,9 @@ pub struct ReplayReport {
     pub settled: Vec<(CellKey, ResponseRecord)>,
     /// Cells that never started (cap or cancel).
     pub not_started: usize,
+    /// Priced spending of this run (cells without a cost figure add nothing).
     pub spent_usd: f64,
+    /// Settled cells without a cost figure.
     pub unpriced_cells: usize,
     pub stopped: Option<StopReason>,
     /// Saving problems (the run goes on; the first few are kept).

@@ -181,7 +181,7 @@ pub fn progress_line(
     let mut s =
         format!("{bar} {done}/{total} cells · {running} running · {failed} failed · {spent}");
     if unpriced > 0 {
-        s.push_str(&format!(" (+{unpriced} unpriced)"));
+        s.push_str(&format!(" (+{unpriced} cells without a cost)"));
     }
     s
 }
