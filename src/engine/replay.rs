@@ -27,7 +27,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use estimate::{Estimate, ModelEstimate, OutputBasis};
 pub use plan::{Cell, Plan, PlanError, ReplaySpec};
-pub use sink::ReplaySink;
+pub use sink::{CheckpointSink, ReplaySink};
 pub use summary::{ModelSummary, summarize};
 
 use super::{Engine, EngineEvent, EventKind, Job, JobHandle, JobTag};
@@ -163,7 +163,7 @@ pub struct ReplayHandle {
 pub fn spawn(
     plan: Plan,
     starter: Arc<dyn CellStarter>,
-    sink: Option<Box<dyn ReplaySink>>,
+    sink: Option<Box<dyn ReplaySink + Send>>,
     opts: RunOptions,
 ) -> ReplayHandle {
     let (tx, rx) = mpsc::channel(256);
@@ -178,6 +178,9 @@ pub fn spawn(
 
 const MAX_SAVE_ERRORS: usize = 5;
 
+/// How often a sink is given the chance to checkpoint streams that went quiet.
+const TICK: std::time::Duration = std::time::Duration::from_millis(250);
+
 struct InFlight {
     key: CellKey,
     handle: JobHandle,
@@ -186,10 +189,10 @@ struct InFlight {
 
 /// Run a planned replay to the end (or the cap, or `cancel`). Events go to `events`; a closed
 /// receiver does not stop the run.
-pub async fn run(
+pub async fn run<S: ReplaySink + ?Sized>(
     plan: Plan,
     starter: Arc<dyn CellStarter>,
-    mut sink: Option<Box<dyn ReplaySink>>,
+    mut sink: Option<Box<S>>,
     opts: RunOptions,
     events: mpsc::Sender<ReplayEvent>,
     cancel: CancellationToken,
@@ -268,7 +271,7 @@ pub async fn run(
                 };
                 if let Some(sink) = sink.as_mut() {
                     let rec = sink::placeholder(model, cell.pane, cell.repeat, chrono::Utc::now());
-                    if let Err(e) = sink.save_response(&session_id, cell.turn, &rec) {
+                    if let Err(e) = sink.cell_started(&session_id, tag, cell.turn, &rec) {
                         note_save_error(&mut report, e);
                     }
                 }
@@ -290,6 +293,12 @@ pub async fn run(
         }
         let ev = tokio::select! {
             ev = rx.recv() => ev,
+            _ = tokio::time::sleep(TICK) => {
+                if let Some(Err(e)) = sink.as_mut().map(|s| s.tick(std::time::Instant::now())) {
+                    note_save_error(&mut report, e);
+                }
+                continue;
+            }
             _ = cancel.cancelled(), if !stop_starting => {
                 stop_starting = true;
                 report.stopped = Some(StopReason::Cancelled);
@@ -315,7 +324,7 @@ pub async fn run(
                 record.repeat = key.repeat;
                 let save_error = sink
                     .as_mut()
-                    .and_then(|s| s.save_response(&session_id, key.turn, &record).err());
+                    .and_then(|s| s.cell_done(&session_id, ev.tag, key.turn, &record).err());
                 if let Some(e) = &save_error {
                     note_save_error(&mut report, e.clone());
                 }
@@ -355,15 +364,15 @@ pub async fn run(
             }
             kind => {
                 let key = flight.key.clone();
-                emit(ReplayEvent::CellStream {
-                    cell: key,
-                    event: EngineEvent {
-                        tag: ev.tag,
-                        at: ev.at,
-                        kind,
-                    },
-                })
-                .await;
+                let event = EngineEvent {
+                    tag: ev.tag,
+                    at: ev.at,
+                    kind,
+                };
+                if let Some(Err(e)) = sink.as_mut().map(|s| s.cell_event(&event)) {
+                    note_save_error(&mut report, e);
+                }
+                emit(ReplayEvent::CellStream { cell: key, event }).await;
             }
         }
     }
