@@ -1066,3 +1066,86 @@ fn summary_table_marks_estimates_and_never_shows_missing_as_zero() {
         "missing figures shown as –, not 0: {table}"
     );
 }
+
+/// Starts jobs that stream some text and then hang until cancelled.
+struct Hanging;
+
+impl CellStarter for Hanging {
+    fn start(&self, job: Job, tx: mpsc::Sender<EngineEvent>) -> JobHandle {
+        let cancel = CancellationToken::new();
+        let token = cancel.clone();
+        let tag = job.tag;
+        tokio::spawn(async move {
+            let ev = |kind| EngineEvent {
+                tag,
+                at: Instant::now(),
+                kind,
+            };
+            let _ = tx.send(ev(EventKind::Attempt { n: 1 })).await;
+            let text = juxta::provider::StreamEvent::Text("partial answer".into());
+            let _ = tx.send(ev(EventKind::Stream(text))).await;
+            token.cancelled().await;
+            let record = record_for(
+                &job,
+                Status::Cancelled,
+                Some((ErrorKind::Cancelled, "cancelled")),
+                None,
+            );
+            let _ = tx.send(ev(EventKind::Done(Box::new(record)))).await;
+        });
+        JobHandle { tag, cancel }
+    }
+}
+
+#[tokio::test]
+async fn streaming_text_is_checkpointed_so_a_kill_loses_little() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("juxta.db");
+    let spec = spec(1, &["a:one"], 1);
+    let plan = plan_new(&spec);
+    let id = plan.session.id.clone();
+    let store = juxta::store::Store::open(&db).expect("store");
+    let sink = Box::new(replay::CheckpointSink::new(&store, &id));
+    let (tx, _events) = mpsc::channel(1024);
+    let runner = replay::run(
+        plan,
+        Arc::new(Hanging),
+        Some(sink),
+        opts(1, None),
+        tx,
+        CancellationToken::new(),
+    );
+    let reader = juxta::store::Store::open(&db).expect("second connection");
+    let watch = async {
+        for _ in 0..200 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            if let Ok(s) = reader.load_session(&id)
+                && let Some(r) = s.turns.first().and_then(|t| t.responses.first())
+                && !r.text.is_empty()
+            {
+                return Some(r.clone());
+            }
+        }
+        None
+    };
+    // Whichever ends first: the runner never does, so this drops it mid-stream like a kill.
+    let saved = tokio::select! {
+        _ = runner => None,
+        r = watch => r,
+    };
+    let r = saved.expect("the streaming text was checkpointed within 10 s");
+    assert_eq!(r.text, "partial answer");
+    assert_eq!(r.status, Status::Streaming, "not shown as finished");
+    let again = replay::plan::plan(
+        &spec,
+        Some(reader.load_session(&id).expect("loads")),
+        Utc::now(),
+        "x".into(),
+    )
+    .expect("plans");
+    assert_eq!(
+        again.cells.len(),
+        1,
+        "an unfinished cell runs again on resume"
+    );
+}
