@@ -70,6 +70,8 @@ pub const NOTHING_TO_DO: &str = "every cell is already answered: nothing to run"
 pub const INTERRUPTING: &str =
     "interrupted: cancelling the cells in flight (answered cells are saved)";
 pub const UNPRICED: &str = "unpriced";
+pub const CAP_UNENFORCEABLE: &str =
+    "warning: no model in this replay has a price, so --max-cost cannot stop it";
 pub const SUMMARY_HEADER: [&str; 8] = [
     "model",
     "median TTFT",
@@ -179,11 +181,18 @@ pub fn progress_line(
     let mut s =
         format!("{bar} {done}/{total} cells · {running} running · {failed} failed · {spent}");
     if unpriced > 0 {
-        s.push_str(&format!(" (+{unpriced} unpriced)"));
+        s.push_str(&format!(" (+{unpriced} cells without a cost)"));
     }
     s
 }
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+pub fn cap_ignores(unpriced: &[&str]) -> String {
+    format!(
+        "warning: spending on unpriced models ({}) is unknown and not counted against --max-cost",
+        unpriced.join(", ")
+    )
 }
