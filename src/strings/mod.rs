@@ -1,4 +1,6 @@
 //! User-facing text (labels, hints, errors, help) lives here, one file per area, so that another
 //! language can be added without touching render code.
 
+pub mod cli;
+pub mod engine;
 pub mod tui;
