@@ -7,7 +7,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "juxta", version, about = "Compare LLMs side by side, with honest numbers")]
+#[command(
+    name = "juxta",
+    version,
+    about = "Compare LLMs side by side, with honest numbers"
+)]
 pub struct Cli {
     /// Read this config file instead of the default one.
     #[arg(long, global = true, value_name = "FILE")]
@@ -132,9 +136,13 @@ pub enum SessionsAction {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
-    Show { id: String },
+    Show {
+        id: String,
+    },
     /// Full-text search over prompts and answers.
-    Search { text: String },
+    Search {
+        text: String,
+    },
     Rm {
         id: String,
         /// Do not ask.

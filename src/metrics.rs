@@ -135,7 +135,13 @@ impl Recorder {
 
     /// Final figures once the stream ended at `end`. `input_estimate` is the locally counted
     /// prompt size, used (and marked estimated) only when the provider reported none.
-    pub fn finish(&self, _end: Instant, _text: &str, _reasoning: &str, _input_estimate: Option<u64>) -> Metrics {
+    pub fn finish(
+        &self,
+        _end: Instant,
+        _text: &str,
+        _reasoning: &str,
+        _input_estimate: Option<u64>,
+    ) -> Metrics {
         todo!("metrics::Recorder::finish")
     }
 }

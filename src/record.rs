@@ -49,7 +49,11 @@ pub struct ErrorInfo {
 
 impl From<&ProviderError> for ErrorInfo {
     fn from(e: &ProviderError) -> Self {
-        ErrorInfo { kind: e.kind, status: e.status, message: e.message.clone() }
+        ErrorInfo {
+            kind: e.kind,
+            status: e.status,
+            message: e.message.clone(),
+        }
     }
 }
 

@@ -78,7 +78,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_borrowed() {
-        assert!(matches!(clean("héllo\n\tworld 日本"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            clean("héllo\n\tworld 日本"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -20,7 +20,11 @@ pub struct Timeouts {
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Timeouts { connect_ms: 10_000, first_token_ms: 120_000, idle_ms: 60_000 }
+        Timeouts {
+            connect_ms: 10_000,
+            first_token_ms: 120_000,
+            idle_ms: 60_000,
+        }
     }
 }
 
@@ -39,7 +43,12 @@ pub struct RetryConfig {
 
 impl Default for RetryConfig {
     fn default() -> Self {
-        RetryConfig { max_retries: 2, base_delay_ms: 500, max_delay_ms: 8_000, max_server_delay_ms: 120_000 }
+        RetryConfig {
+            max_retries: 2,
+            base_delay_ms: 500,
+            max_delay_ms: 8_000,
+            max_server_delay_ms: 120_000,
+        }
     }
 }
 
@@ -52,7 +61,10 @@ pub struct UiConfig {
 
 impl Default for UiConfig {
     fn default() -> Self {
-        UiConfig { fps: 30, theme: "dark".into() }
+        UiConfig {
+            fps: 30,
+            theme: "dark".into(),
+        }
     }
 }
 

@@ -123,7 +123,11 @@ pub enum ResolveError {
     #[error("unknown model '{0}': name it PROVIDER:MODEL or use an alias (see `juxta models`)")]
     Unknown(String),
     #[error("unknown provider '{provider}' in '{name}' (configured: {known})")]
-    UnknownProvider { name: String, provider: String, known: String },
+    UnknownProvider {
+        name: String,
+        provider: String,
+        known: String,
+    },
 }
 
 /// Split `provider:model` at the first colon only (`ollama:qwen3:8b` → `ollama`, `qwen3:8b`).

@@ -45,7 +45,10 @@ pub enum EventKind {
     /// An attempt starts: `at` is its t0. A consumer keeping live metrics starts afresh.
     Attempt { n: u32 },
     /// The attempt failed before any token; the engine waits `delay` and tries again.
-    Retrying { error: ProviderError, delay: Duration },
+    Retrying {
+        error: ProviderError,
+        delay: Duration,
+    },
     /// A decoded event of the current attempt.
     Stream(StreamEvent),
     /// The response settled (ok, error, cancelled): final text, metrics and cost.

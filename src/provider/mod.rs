@@ -59,10 +59,16 @@ pub struct Message {
 
 impl Message {
     pub fn user(s: impl Into<String>) -> Self {
-        Message { role: Role::User, content: s.into() }
+        Message {
+            role: Role::User,
+            content: s.into(),
+        }
     }
     pub fn assistant(s: impl Into<String>) -> Self {
-        Message { role: Role::Assistant, content: s.into() }
+        Message {
+            role: Role::Assistant,
+            content: s.into(),
+        }
     }
 }
 
@@ -200,7 +206,13 @@ impl ProviderError {
             kind,
             ErrorKind::RateLimited | ErrorKind::Overloaded | ErrorKind::Server | ErrorKind::Connect
         );
-        ProviderError { kind, status: None, message: message.into(), retry_after: None, retryable }
+        ProviderError {
+            kind,
+            status: None,
+            message: message.into(),
+            retry_after: None,
+            retryable,
+        }
     }
     pub fn with_status(mut self, status: u16) -> Self {
         self.status = Some(status);

@@ -71,7 +71,10 @@ impl Theme {
             (BadgeOpen, fg(Color::Green)),
             (BadgeClosed, fg(Color::Magenta)),
             (Simulated, fg(Color::Yellow).add_modifier(Modifier::ITALIC)),
-            (Reasoning, fg(Color::DarkGray).add_modifier(Modifier::ITALIC)),
+            (
+                Reasoning,
+                fg(Color::DarkGray).add_modifier(Modifier::ITALIC),
+            ),
             (Heading, fg(Color::Cyan).add_modifier(Modifier::BOLD)),
             (Emphasis, Style::default().add_modifier(Modifier::ITALIC)),
             (Strong, Style::default().add_modifier(Modifier::BOLD)),
@@ -85,6 +88,10 @@ impl Theme {
         ]
         .into_iter()
         .collect();
-        Theme { name: "dark".into(), syntect: "base16-ocean.dark".into(), styles }
+        Theme {
+            name: "dark".into(),
+            syntect: "base16-ocean.dark".into(),
+            styles,
+        }
     }
 }

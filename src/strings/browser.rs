@@ -1,0 +1,85 @@
+//! Text of the session browser and the replay grid.
+
+pub const TITLE: &str = "Sessions";
+pub const SEARCH_LABEL: &str = "Search: ";
+pub const SEARCH_PLACEHOLDER: &str = "/ to search titles, prompts and answers";
+pub const SEARCHING: &str = "searching…";
+pub const LOADING: &str = "loading…";
+pub const EMPTY: &str = "No saved sessions yet: every comparison is saved as it happens.";
+pub const NO_MATCH: &str = "No session matches this search.";
+
+pub const COL_CREATED: &str = "Created (UTC)";
+pub const COL_TITLE: &str = "Title";
+pub const COL_MODELS: &str = "Models";
+pub const COL_TURNS: &str = "Turns";
+pub const COL_COST: &str = "Cost";
+pub const COL_TAGS: &str = "Tags";
+pub const UNPRICED: &str = "unpriced";
+
+pub const RENAME_LABEL: &str = "Rename: ";
+pub const TAGS_LABEL: &str = "Tags (comma separated): ";
+pub const EDIT_HINT: &str = "Enter save · Esc cancel";
+
+pub const HINT_LIST: &str =
+    "↑↓ move · Enter open · / search · r rename · t tags · d delete · Ctrl+R reload · Esc close";
+pub const HINT_SEARCH: &str = "type to search · ↑↓ move · Enter open · Esc back to the list";
+
+pub const CONFIRM_TITLE: &str = "Delete session";
+pub const CONFIRM_HINT: &str = "y delete · n / Esc keep";
+
+/// The question of the delete confirmation.
+pub fn confirm_delete(title: &str, turns: u32) -> String {
+    let noun = if turns == 1 { "turn" } else { "turns" };
+    format!("Delete \"{title}\" ({turns} {noun})? This cannot be undone.")
+}
+
+/// Count shown in the browser's title.
+pub fn title_count(shown: usize) -> String {
+    format!(" {TITLE} ({shown}) ")
+}
+
+pub fn renamed(title: &str) -> String {
+    format!("Renamed to \"{title}\"")
+}
+pub const TAGS_SAVED: &str = "Tags saved";
+pub const DELETED: &str = "Session deleted";
+
+pub fn store_error(msg: &str) -> String {
+    format!("Store error: {msg}")
+}
+
+// ---- replay grid ----
+
+pub const GRID_TITLE: &str = "Replay";
+pub const GRID_PROMPT_COL: &str = "Prompt";
+pub const CELL_PENDING: &str = "·";
+pub const CELL_RUNNING: &str = "running";
+pub const CELL_SKIPPED: &str = "skipped";
+pub const CELL_CANCELLED: &str = "cancelled";
+pub const CELL_OK_NO_TTFT: &str = "ok";
+pub const SPENT: &str = "spent";
+pub const CAP: &str = "cap";
+pub const NO_CAP: &str = "no cap";
+pub const GRID_HINT_RUNNING: &str =
+    "←↑↓→ move · Enter open as comparison · c / Esc stop the replay";
+pub const GRID_HINT_DONE: &str = "←↑↓→ move · Enter open as comparison · Esc close";
+
+pub fn grid_progress(done: usize, total: usize) -> String {
+    format!("{done}/{total} answered")
+}
+
+pub fn unpriced_cells(n: usize) -> String {
+    format!("+ {n} unpriced")
+}
+
+pub fn replay_state(state: &str) -> String {
+    format!("({state})")
+}
+pub const STATE_RUNNING: &str = "running";
+pub const STATE_DONE: &str = "done";
+pub const STATE_CANCELLED: &str = "stopped";
+pub const STATE_CAP: &str = "stopped at the cost cap";
+
+pub fn replay_failed(msg: &str) -> String {
+    format!("Replay failed: {msg}")
+}
