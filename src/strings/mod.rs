@@ -2,3 +2,4 @@
 //! language can be added without touching render code.
 
 pub mod browser;
+pub mod replay;
