@@ -5,8 +5,10 @@
 //! returning [`ReplayGridEffect`]s as data, and a pure [`draw`]. The App feeds it the replay
 //! runner's progress as [`GridInput::Cell`] and [`GridInput::Finished`].
 
+mod runner;
 mod view;
 
+pub use runner::grid_input;
 pub use view::draw;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -79,8 +81,13 @@ pub enum GridInput {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReplayGridEffect {
-    /// Show the selected prompt's answers as a comparison, focused on `model`.
-    OpenCell { prompt: usize, model: usize },
+    /// Show the selected prompt's answers as a comparison, focused on `model`. `turn` is the
+    /// session turn holding that prompt's answers (None before it is known).
+    OpenCell {
+        prompt: usize,
+        model: usize,
+        turn: Option<u32>,
+    },
     /// Stop the replay (running cells settle as cancelled).
     Cancel,
     /// Leave the grid.
@@ -109,6 +116,8 @@ pub struct ReplayGridState {
     pub phase: Phase,
     /// The session the replay writes into, once known.
     pub session_id: Option<String>,
+    /// Per prompt: the session turn that holds its answers.
+    pub turns: Vec<Option<u32>>,
     pub page: usize,
 }
 
@@ -122,7 +131,9 @@ impl ReplayGridState {
     ) -> Self {
         let repeats = repeats.max(1);
         let n = prompts.len() * models.len() * repeats as usize;
+        let turns = vec![None; prompts.len()];
         ReplayGridState {
+            turns,
             name: name.to_string(),
             prompts,
             models,
@@ -263,9 +274,14 @@ pub fn handle(state: &mut ReplayGridState, input: GridInput) -> Outcome {
                 }
                 KeyCode::Enter if !state.prompts.is_empty() && !state.models.is_empty() => {
                     let (prompt, model) = state.cursor;
+                    let turn = state.turns.get(prompt).copied().flatten();
                     return Outcome {
                         redraw: false,
-                        effects: vec![ReplayGridEffect::OpenCell { prompt, model }],
+                        effects: vec![ReplayGridEffect::OpenCell {
+                            prompt,
+                            model,
+                            turn,
+                        }],
                     };
                 }
                 KeyCode::Char('c') if !ctrl && state.is_running() => {

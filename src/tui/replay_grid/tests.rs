@@ -166,7 +166,8 @@ fn keys_move_open_cancel_and_close() {
         out.effects,
         vec![ReplayGridEffect::OpenCell {
             prompt: 1,
-            model: 2
+            model: 2,
+            turn: None
         }]
     );
     handle(&mut g, key(KeyCode::End));
@@ -258,4 +259,180 @@ fn snapshot_half_filled() {
     handle(&mut g, key(KeyCode::Down));
     handle(&mut g, key(KeyCode::Right));
     insta::assert_snapshot!(render(&g, 72, 11));
+}
+
+mod from_the_runner {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+    use std::sync::Arc;
+    use std::time::Instant;
+
+    use tokio::sync::mpsc;
+    use tokio_util::sync::CancellationToken;
+
+    use super::super::*;
+    use super::{key, render};
+    use crate::catalog::{ProviderDef, ResolvedModel};
+    use crate::cost::{Cost, CostSource};
+    use crate::engine::replay::{self, CellStarter, ReplaySpec, RunOptions};
+    use crate::engine::{EngineEvent, EventKind, Job, JobHandle};
+    use crate::metrics::{Metrics, TokenCounts, TokenSource};
+    use crate::promptset::{self, Format};
+    use crate::provider::{ErrorKind, Params, Protocol};
+    use crate::record::{ErrorInfo, ResponseRecord, Status};
+
+    fn model(id: &str) -> ResolvedModel {
+        let (p, m) = id.split_once(':').unwrap_or((id, id));
+        ResolvedModel {
+            id: id.into(),
+            provider: ProviderDef {
+                id: p.into(),
+                protocol: Protocol::Demo,
+                base_url: String::new(),
+                api_key_env: None,
+                open_weights: false,
+                local: false,
+                max_concurrency: None,
+                headers: BTreeMap::new(),
+            },
+            model: m.into(),
+            open_weights: false,
+            context: None,
+            price: None,
+            simulated: true,
+            in_catalog: true,
+        }
+    }
+
+    /// Settles every job at once: ok with a TTFT of 40 ms and $0.001, or a server error for
+    /// the model `demo:broken`.
+    struct Instant1;
+
+    impl CellStarter for Instant1 {
+        fn start(&self, job: Job, tx: mpsc::Sender<EngineEvent>) -> JobHandle {
+            let broken = job.model.id == "demo:broken";
+            let record = ResponseRecord {
+                pane: job.tag.pane,
+                model: job.model.id.clone(),
+                open_weights: false,
+                simulated: true,
+                status: if broken { Status::Error } else { Status::Ok },
+                error: broken.then(|| ErrorInfo {
+                    kind: ErrorKind::Server,
+                    status: Some(500),
+                    message: "boom".into(),
+                }),
+                text: "answer".into(),
+                reasoning: String::new(),
+                metrics: Metrics {
+                    ttfb_ms: Some(30.0),
+                    ttft_ms: (!broken).then_some(40.0),
+                    ttfat_ms: None,
+                    e2e_ms: Some(90.0),
+                    decode_tps: None,
+                    gap_p50_ms: None,
+                    gap_p95_ms: None,
+                    tokens: TokenCounts {
+                        input: Some(3),
+                        cached_input: None,
+                        cache_write: None,
+                        output: Some(4),
+                        reasoning: None,
+                        source: TokenSource::Reported,
+                    },
+                    server: None,
+                    retries: 0,
+                },
+                cost: Cost {
+                    usd: Some(0.001),
+                    source: CostSource::PriceTable,
+                    computed_usd: None,
+                    estimated: false,
+                },
+                price: None,
+                started_at: chrono::Utc::now(),
+                repeat: job.repeat,
+            };
+            let tag = job.tag;
+            tokio::spawn(async move {
+                let at = Instant::now();
+                let _ = tx
+                    .send(EngineEvent {
+                        tag,
+                        at,
+                        kind: EventKind::Attempt { n: 0 },
+                    })
+                    .await;
+                let _ = tx
+                    .send(EngineEvent {
+                        tag,
+                        at,
+                        kind: EventKind::Done(Box::new(record)),
+                    })
+                    .await;
+            });
+            JobHandle {
+                tag,
+                cancel: CancellationToken::new(),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_grid_fills_from_the_replay_runner() {
+        let set = promptset::parse(
+            Path::new("set.txt"),
+            "first question\nsecond question\n",
+            Format::Text,
+        );
+        let Ok(set) = set else {
+            panic!("the set parses")
+        };
+        let spec = ReplaySpec {
+            set,
+            models: vec![model("demo:fast"), model("demo:broken")],
+            repeats: 1,
+            system: None,
+            params: Params::default(),
+        };
+        let plan = replay::plan::plan(&spec, None, chrono::Utc::now(), "sess-1".into());
+        let Ok(plan) = plan else { panic!("plans") };
+        let mut g = ReplayGridState::from_plan(&spec, &plan, Some(1.0));
+        assert_eq!(g.session_id.as_deref(), Some("sess-1"));
+        assert_eq!((g.prompts.len(), g.models.len(), g.settled()), (2, 2, 0));
+        let opts = RunOptions {
+            concurrency: 2,
+            max_cost: Some(1.0),
+            run_id: 1,
+        };
+        let mut h = replay::spawn(plan, Arc::new(Instant1), None, opts);
+        let mut redraws = 0;
+        while let Some(ev) = h.events.recv().await {
+            if let Some(input) = grid_input(&ev) {
+                redraws += usize::from(handle(&mut g, input).redraw);
+            }
+        }
+        assert!(redraws >= 5, "each start, settle and the end redraw");
+        assert_eq!(g.phase, Phase::Done);
+        assert_eq!(g.settled(), 4);
+        assert_eq!(view::cell_text(g.cell(1, 0)).0, "✓ 40 ms");
+        assert_eq!(view::cell_text(g.cell(1, 1)).0, "✗ server");
+        let (usd, unpriced) = g.spent();
+        assert!((usd - 0.004).abs() < 1e-9);
+        assert_eq!(unpriced, 0);
+        // A cell opens the turn of its prompt.
+        handle(&mut g, key(KeyCode::Down));
+        let out = handle(&mut g, key(KeyCode::Enter));
+        assert_eq!(
+            out.effects,
+            vec![ReplayGridEffect::OpenCell {
+                prompt: 1,
+                model: 0,
+                turn: Some(1)
+            }]
+        );
+        let screen = render(&g, 60, 8);
+        assert!(screen.contains("4/4 answered"), "{screen}");
+        assert!(screen.contains("(done)"), "{screen}");
+    }
 }
