@@ -2,4 +2,5 @@
 //! language can be added without touching render code.
 
 pub mod browser;
+pub mod render;
 pub mod replay;
