@@ -4,3 +4,4 @@
 pub mod browser;
 pub mod render;
 pub mod replay;
+pub mod wire;
