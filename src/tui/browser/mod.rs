@@ -5,6 +5,7 @@
 //! here: the App runs the effects against the store and feeds the results back as inputs.
 
 mod line;
+pub mod reopen;
 mod view;
 
 pub use line::LineEdit;
