@@ -4,4 +4,5 @@
 pub mod browser;
 pub mod render;
 pub mod replay;
+pub mod store;
 pub mod wire;
