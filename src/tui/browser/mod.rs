@@ -4,6 +4,7 @@
 //! a redraw flag and effects as data ([`BrowserEffect`]), and a pure [`draw`]. No IO happens
 //! here: the App runs the effects against the store and feeds the results back as inputs.
 
+pub mod exec;
 mod line;
 pub mod reopen;
 mod view;

@@ -58,7 +58,7 @@ pub fn saved_panes(session: &Session, only_turn: Option<u32>) -> Vec<SavedPane> 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use chrono::Utc;
 
     use super::*;
