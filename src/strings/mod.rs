@@ -2,7 +2,10 @@
 //! language can be added without touching render code.
 
 pub mod browser;
+pub mod cli;
+pub mod engine;
 pub mod render;
 pub mod replay;
 pub mod store;
+pub mod tui;
 pub mod wire;
