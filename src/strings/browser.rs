@@ -83,3 +83,29 @@ pub const STATE_CAP: &str = "stopped at the cost cap";
 pub fn replay_failed(msg: &str) -> String {
     format!("Replay failed: {msg}")
 }
+
+// ---- in the workbench ----
+
+pub const REPLAY_PATH_TITLE: &str = "Replay a prompt set";
+pub const REPLAY_PATH_LABEL: &str = "File: ";
+pub const REPLAY_PATH_HINT: &str =
+    "a .toml, .jsonl or .txt prompt set; add  --max-cost USD  for a cap · Enter start · Esc cancel";
+pub const REPLAY_NEEDS_MODELS: &str = "Pick models first: a replay runs across the panes' models";
+pub const REPLAY_RUNNING: &str = "A replay is already running: press p to see its grid";
+pub const REPLAY_BAD_CAP: &str = "--max-cost needs a number of US dollars, e.g. --max-cost 0.50";
+pub const RERUN_NOTHING: &str = "Nothing to re-run yet: send or reopen a prompt first";
+pub const RERUN_PICK: &str = "Pick the models to send the last prompt to, then Enter";
+pub const WAIT_FOR_STREAMS: &str = "Wait for the streams to finish (or cancel them) first";
+
+pub fn reopened(title: &str, turns: usize) -> String {
+    let noun = if turns == 1 { "turn" } else { "turns" };
+    format!("Reopened \"{title}\" ({turns} {noun}): type to continue the conversation")
+}
+
+pub fn open_failed(msg: &str) -> String {
+    format!("Could not open the session: {msg}")
+}
+
+pub fn replay_start_failed(msg: &str) -> String {
+    format!("Could not start the replay: {msg}")
+}

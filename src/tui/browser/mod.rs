@@ -10,7 +10,7 @@ pub mod reopen;
 mod view;
 
 pub use line::LineEdit;
-pub use view::{draw, format_usd};
+pub use view::{draw, draw_path_prompt, format_usd};
 
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};

@@ -270,3 +270,30 @@ fn draw_footer(area: Rect, buf: &mut Buffer, state: &BrowserState, theme: &Theme
         .render(hint, buf);
     }
 }
+
+/// The small popup asking for the prompt set to replay.
+pub fn draw_path_prompt(area: Rect, buf: &mut Buffer, field: &LineEdit, theme: &Theme) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    let popup = centered(area, 90, 5);
+    Clear.render(popup, buf);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(Slot::BorderFocused))
+        .title(Span::styled(
+            format!(" {} ", s::REPLAY_PATH_TITLE),
+            theme.style(Slot::Title),
+        ));
+    let inner = block.inner(popup);
+    block.render(popup, buf);
+    if inner.is_empty() {
+        return;
+    }
+    let [line, hint] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    Paragraph::new(field_line(s::REPLAY_PATH_LABEL, field, line.width, theme)).render(line, buf);
+    Paragraph::new(Span::styled(s::REPLAY_PATH_HINT, theme.style(Slot::Muted)))
+        .wrap(Wrap { trim: true })
+        .render(hint, buf);
+}

@@ -78,6 +78,17 @@ pub fn render(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
             Clear.render(r, buf);
             help::render(r, buf, *scroll, &state.keymap, theme);
         }
+        Some(Overlay::Browser(b)) => {
+            crate::tui::browser::draw(layout::popup(area, 94, 86), buf, b, theme);
+        }
+        Some(Overlay::Replay) => {
+            if let Some(g) = &state.replay_grid {
+                crate::tui::replay_grid::draw(layout::popup(area, 94, 86), buf, g, theme);
+            }
+        }
+        Some(Overlay::ReplayPath(field)) => {
+            crate::tui::browser::draw_path_prompt(area, buf, field, theme);
+        }
         None => {}
     }
 }
@@ -278,6 +289,7 @@ fn render_status(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
             Action::CancelOrLeave,
             Action::NextField,
             Action::OpenPicker,
+            Action::OpenSessions,
             Action::Help,
             Action::Quit,
         ],
@@ -291,6 +303,8 @@ fn render_status(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
             Action::Retry,
             Action::CancelPane,
             Action::ContinueWithThis,
+            Action::OpenSessions,
+            Action::OpenReplay,
             Action::Edit,
             Action::Help,
         ],
