@@ -400,3 +400,7 @@ pub fn reopen(
     ));
     out
 }
+
+#[cfg(test)]
+#[path = "sessions_tests.rs"]
+mod tests;
