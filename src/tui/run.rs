@@ -27,32 +27,7 @@ const DEMO_OPENING: usize = 3;
 
 /// Resolve a model name against the catalog.
 pub fn resolve(config: &Config, name: &str) -> Result<ResolvedModel, ResolveError> {
-    let cat = &config.catalog;
-    let def = cat
-        .models
-        .iter()
-        .find(|m| m.id == name || m.aliases.iter().any(|a| a == name));
-    let id = def
-        .map(|d| d.id.clone())
-        .unwrap_or_else(|| name.to_string());
-    let Some((p, model)) = crate::catalog::split_id(&id) else {
-        return Err(ResolveError::Unknown(name.into()));
-    };
-    let Some(provider) = cat.providers.get(p) else {
-        return Err(ResolveError::Unknown(name.into()));
-    };
-    Ok(ResolvedModel {
-        id: id.clone(),
-        model: model.to_string(),
-        open_weights: def
-            .and_then(|d| d.open_weights)
-            .unwrap_or(provider.open_weights),
-        context: def.and_then(|d| d.context),
-        price: def.and_then(|d| d.price.clone()),
-        simulated: provider.protocol == Protocol::Demo,
-        in_catalog: def.is_some(),
-        provider: provider.clone(),
-    })
+    config.catalog.resolve(name)
 }
 
 /// The models to open with: `-m` names, else `--preset`, else the config's defaults, else demo
@@ -219,9 +194,12 @@ pub fn run(args: TuiArgs, config: Config) -> u8 {
     }
 }
 
-fn load_theme(name: Option<&str>, config: &Config) -> Result<Theme, String> {
-    let _ = name.unwrap_or(&config.ui.theme);
-    Ok(Theme::dark())
+/// The theme named by `--theme`, else the config's; user themes live in `config_dir/themes`.
+pub fn load_theme(name: Option<&str>, config: &Config) -> Result<Theme, String> {
+    let name = name.unwrap_or(&config.ui.theme);
+    let user_dir =
+        directories::ProjectDirs::from("", "", "juxta").map(|d| d.config_dir().join("themes"));
+    Theme::load(name, user_dir.as_deref()).map_err(|e| e.to_string())
 }
 
 /// Read terminal events on a thread and send them as messages.

@@ -120,7 +120,7 @@ pub struct Exchange {
 /// for scrolling.
 #[derive(Debug, Default)]
 pub struct ViewCache {
-    pub answer: super::super::ui::text::TextCache,
+    pub answer: crate::tui::markdown::MdCache,
     pub reasoning: super::super::ui::text::TextCache,
     /// Lines of the body at the last draw, and the body's height.
     pub total_lines: usize,

@@ -77,17 +77,18 @@ impl Widget for PaneView<'_> {
 }
 
 fn header(p: &PaneState, t: &Theme) -> Line<'static> {
-    let mut spans = vec![Span::styled(
-        format!(" {} ", p.model.id),
-        t.style(Slot::Title),
-    )];
+    let sep = || Span::styled(" · ", t.style(Slot::Border));
+    let mut spans = vec![
+        Span::styled(format!(" {}", p.model.id), t.style(Slot::Title)),
+        sep(),
+    ];
     if p.model.open_weights {
         spans.push(Span::styled(s::BADGE_OPEN, t.style(Slot::BadgeOpen)));
     } else {
         spans.push(Span::styled(s::BADGE_CLOSED, t.style(Slot::BadgeClosed)));
     }
     if p.model.simulated {
-        spans.push(Span::raw(" "));
+        spans.push(sep());
         spans.push(Span::styled(s::BADGE_SIMULATED, t.style(Slot::Simulated)));
     }
     spans.push(Span::raw(" "));
@@ -122,7 +123,7 @@ fn render_body(p: &PaneState, area: Rect, buf: &mut Buffer, t: &Theme) {
     } else {
         0
     };
-    view.answer.sync_markdown(&p.text, w, t);
+    view.answer.sync(&p.text, w, t);
     let mut tail: Vec<Line<'static>> = Vec::new();
     if let Some(e) = &p.error {
         let status = e.status.map(|c| format!(" {c}")).unwrap_or_default();
@@ -130,7 +131,11 @@ fn render_body(p: &PaneState, area: Rect, buf: &mut Buffer, t: &Theme) {
             format!("✗ {}{status}", e.kind.as_str()),
             t.style(Slot::Error),
         ));
-        tail.extend(super::text::wrap_plain(&e.message, w, t.style(Slot::Error)));
+        tail.extend(crate::tui::markdown::wrap_plain(
+            &e.message,
+            w,
+            t.style(Slot::Error),
+        ));
     } else if let Some(r) = &p.retrying {
         tail.push(Line::styled(r.clone(), t.style(Slot::Warn)));
     } else if p.status.is_none() {
