@@ -622,3 +622,121 @@ fn resume_refuses_other_models_or_a_changed_prompt() {
         replay::plan::plan(&s, Some(session), Utc::now(), "x".into()).expect_err("prompt changed");
     assert!(e.to_string().contains("prompt 'p2' differs"), "{e}");
 }
+
+#[tokio::test]
+async fn killed_replay_saved_in_the_store_resumes_without_repeating_answered_cells() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("juxta.db");
+    let spec = spec(4, &["a:one", "b:two"], 1);
+    let plan = replay::plan::plan(
+        &spec,
+        None,
+        Utc::now(),
+        juxta::store::new_session_id(Utc::now()),
+    )
+    .expect("plans");
+    let id = plan.session.id.clone();
+    let first = Scripted::new(40, Some(0.001), Box::new(|_| false));
+    let store = juxta::store::Store::open(&db).expect("store");
+    let mut h = replay::spawn(
+        plan,
+        Arc::new(Starter(first.clone())),
+        Some(Box::new(store)),
+        opts(1, None),
+    );
+    let mut settled = 0;
+    while let Some(ev) = h.events.recv().await {
+        if matches!(ev, ReplayEvent::CellSettled { .. }) {
+            settled += 1;
+            if settled == 3 {
+                // As abrupt as a kill: the runner stops mid-cell, nothing is finalised.
+                h.task.abort();
+                break;
+            }
+        }
+    }
+    let _ = h.task.await;
+
+    let store = juxta::store::Store::open(&db).expect("store reopens");
+    let saved = store.load_session(&id).expect("session saved as it ran");
+    let answered = saved
+        .turns
+        .iter()
+        .flat_map(|t| &t.responses)
+        .filter(|r| r.status == Status::Ok)
+        .count();
+    assert!(answered >= 3, "{answered} answered cells saved");
+    let again = replay::plan::plan(&spec, Some(saved), Utc::now(), "unused".into()).expect("plans");
+    assert_eq!(again.cells.len(), 8 - answered);
+    let second = Scripted::new(1, Some(0.001), Box::new(|_| false));
+    let mut h = replay::spawn(
+        again,
+        Arc::new(Starter(second.clone())),
+        Some(Box::new(store)),
+        opts(2, None),
+    );
+    while h.events.recv().await.is_some() {}
+    let report = h.task.await.expect("runner");
+    assert_eq!(
+        second.requests(),
+        8 - answered,
+        "answered cells are not asked again"
+    );
+    assert!(report.save_errors.is_empty(), "{:?}", report.save_errors);
+
+    let store = juxta::store::Store::open(&db).expect("store reopens");
+    let done = store.load_session(&id).expect("loads");
+    assert_eq!(done.turns.len(), 4);
+    let all: Vec<&ResponseRecord> = done.turns.iter().flat_map(|t| &t.responses).collect();
+    assert_eq!(all.len(), 8, "one response per cell, none duplicated");
+    assert!(all.iter().all(|r| r.status == Status::Ok));
+}
+// ---------------------------------------------------------------- estimate
+
+#[test]
+fn estimate_counts_input_exactly_and_output_from_max_tokens() {
+    let mut s = spec(3, &["openai:gpt-5-mini", "b:two"], 2);
+    s.params.max_tokens = Some(100);
+    for m in &mut s.models {
+        m.simulated = false;
+    }
+    s.models[1].price = None;
+    let plan = plan_new(&s);
+    let e = replay::estimate::estimate(&plan.models, &plan.cells, &plan.history_output);
+    let expected_input: u64 = s
+        .set
+        .prompts
+        .iter()
+        .map(|p| replay::estimate::count_tokens(&p.text))
+        .sum::<u64>()
+        * 2;
+    let a = &e.models[0];
+    assert_eq!(
+        (a.cells, a.input_tokens, a.output_tokens),
+        (6, expected_input, 600)
+    );
+    assert!(a.input_exact, "o200k is gpt-5-mini's own tokenizer");
+    assert_eq!(a.output_basis, replay::OutputBasis::MaxTokens);
+    let usd = a.usd.expect("priced");
+    let want = (expected_input as f64 * 1.0 + 600.0 * 2.0) / 1e6;
+    assert!((usd - want).abs() < 1e-12, "{usd} vs {want}");
+    let b = &e.models[1];
+    assert!(!b.input_exact, "another tokenizer: an estimate");
+    assert_eq!(b.usd, None, "unpriced is not $0");
+    assert_eq!(e.unpriced(), ["b:two"]);
+    assert_eq!(e.priced_total(), Some(usd));
+}
+
+#[test]
+fn estimate_without_max_tokens_states_its_assumption() {
+    let s = spec(2, &["a:one"], 1);
+    let plan = plan_new(&s);
+    let e = replay::estimate::estimate(&plan.models, &plan.cells, &plan.history_output);
+    assert_eq!(e.models[0].output_basis, replay::OutputBasis::Default);
+    assert_eq!(
+        e.models[0].output_tokens,
+        2 * replay::estimate::DEFAULT_OUTPUT_TOKENS
+    );
+    let shown = juxta::commands::replay::describe_estimate(&e, 2, 1, 1, 0);
+    assert!(shown.contains("assumed 500 per cell"), "{shown}");
+}

@@ -6,6 +6,7 @@ use crate::cli::{Cli, Command};
 
 pub mod doctor;
 pub mod models;
+pub mod replay;
 pub mod run;
 pub mod table;
 
@@ -24,7 +25,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
             }
         },
         Some(Command::Run(args)) => run::run(args, config),
-        Some(Command::Replay(_)) => not_yet("replay"),
+        Some(Command::Replay(args)) => replay::run(args, config),
         Some(Command::Sessions(_)) => not_yet("sessions"),
         Some(Command::Export(_)) => not_yet("export"),
         Some(Command::Import(_)) => not_yet("import"),

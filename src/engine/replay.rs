@@ -368,6 +368,9 @@ pub async fn run(
         *spent_usd = report.spent_usd;
     }
     report.not_started = pending.len();
+    if report.stopped.is_none() && cancel.is_cancelled() && !pending.is_empty() {
+        report.stopped = Some(StopReason::Cancelled);
+    }
     emit(ReplayEvent::Finished {
         report: report.clone(),
     })

@@ -57,3 +57,133 @@ pub fn resume_models_differ(session: &str, models: &[String]) -> String {
         models.join(", ")
     )
 }
+
+// ---- juxta replay ----
+
+pub const PREFIX: &str = "juxta replay";
+pub const BAD_REPEAT: &str = "--repeat must be at least 1";
+pub const BAD_CONCURRENCY: &str = "--concurrency must be at least 1";
+pub const BAD_MAX_COST: &str = "--max-cost must be a number of dollars, 0 or more";
+pub const RESUME_NO_SAVE: &str =
+    "--resume continues a saved session: it cannot be combined with --no-save";
+pub const NOTHING_TO_DO: &str = "every cell is already answered: nothing to run";
+pub const INTERRUPTING: &str =
+    "interrupted: cancelling the cells in flight (answered cells are saved)";
+pub const UNPRICED: &str = "unpriced";
+pub const SUMMARY_HEADER: [&str; 8] = [
+    "model",
+    "median TTFT",
+    "median tok/s",
+    "input tok",
+    "output tok",
+    "cost",
+    "failed",
+    "cells",
+];
+
+pub fn duplicate_model(id: &str) -> String {
+    format!("model {id} is named twice")
+}
+pub fn estimate_header(
+    cells: usize,
+    prompts: usize,
+    models: usize,
+    repeats: u32,
+    skipped: usize,
+) -> String {
+    let mut s = format!(
+        "estimate: {cells} cells ({prompts} prompt{} × {models} model{} × {repeats} repeat{}",
+        plural(prompts),
+        plural(models),
+        plural(repeats as usize)
+    );
+    if skipped > 0 {
+        s.push_str(&format!(", {skipped} already answered and skipped"));
+    }
+    s.push(')');
+    s
+}
+pub fn tokens_exact(n: u64) -> String {
+    format!("input {n} tok (o200k, exact)")
+}
+pub fn tokens_estimated(n: u64) -> String {
+    format!("input ~{n} tok (estimated with o200k; the model's own tokenizer differs)")
+}
+pub fn output_max_tokens(n: u64) -> String {
+    format!("output ≤{n} tok (max_tokens)")
+}
+pub fn output_history(n: u64) -> String {
+    format!("output ~{n} tok (mean of earlier answers)")
+}
+pub fn output_default(n: u64, per_cell: u64) -> String {
+    format!("output ~{n} tok (assumed {per_cell} per cell; set max_tokens for a bound)")
+}
+pub fn estimate_total(total: &str, unpriced: &[&str]) -> String {
+    let mut s = format!("estimated total: ~{total}");
+    if !unpriced.is_empty() {
+        s.push_str(&format!(
+            " (not counting unpriced models: {})",
+            unpriced.join(", ")
+        ));
+    }
+    s
+}
+pub fn estimate_all_unpriced() -> String {
+    "estimated total: unknown (no model has a price)".into()
+}
+pub fn refuse_over_cap(total: f64, cap: f64) -> String {
+    format!(
+        "the estimated cost ~${total:.4} is above --max-cost ${cap:.4} (estimate above: input tokens counted with o200k, output from max_tokens, history or the stated assumption, priced from the catalog); not starting. Lower the work, raise --max-cost, or pass --force"
+    )
+}
+pub fn cap_reached(spent: &str, cap: &str, not_started: usize, in_flight: usize) -> String {
+    format!(
+        "cost cap reached: {spent} spent of {cap}; {not_started} cells will not start, {in_flight} in flight are finishing"
+    )
+}
+pub fn stopped_at_cap(spent: f64, cap: f64, not_started: usize) -> String {
+    format!(
+        "stopped at the cost cap: ${spent:.6} spent (cap ${cap:.6}); {not_started} cells not run"
+    )
+}
+pub fn cancelled(not_started: usize) -> String {
+    format!("stopped by interrupt; {not_started} cells not run, cells in flight were cancelled")
+}
+pub fn save_failed(e: &str) -> String {
+    format!("could not save: {e}")
+}
+pub fn resume_hint(file: &str, models: &[String], session: &str) -> String {
+    let ms: String = models.iter().map(|m| format!(" -m {m}")).collect();
+    format!("to run the missing or failed cells again: juxta replay {file}{ms} --resume {session}")
+}
+/// A cost total, with the cells it leaves out: `$0.12 + 2 unpriced + 1 unknown`.
+pub fn cost_with_gaps(priced: &str, unpriced: usize, unknown: usize) -> String {
+    let mut s = priced.to_string();
+    if unpriced > 0 {
+        s.push_str(&format!(" + {unpriced} unpriced"));
+    }
+    if unknown > 0 {
+        s.push_str(&format!(" + {unknown} unknown"));
+    }
+    s
+}
+pub fn progress_line(
+    bar: &str,
+    done: usize,
+    total: usize,
+    running: usize,
+    failed: usize,
+    spent: &str,
+    unpriced: usize,
+) -> String {
+    let mut s =
+        format!("{bar} {done}/{total} cells · {running} running · {failed} failed · {spent}");
+    if unpriced > 0 {
+        s.push_str(&format!(" (+{unpriced} unpriced)"));
+    }
+    s
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -23,8 +23,10 @@ pub struct ModelSummary {
     pub tokens_estimated: bool,
     /// Sum of priced cells; None when every cell was unpriced.
     pub cost_usd: Option<f64>,
-    /// Cells whose cost is unknown (their cost is not in `cost_usd`).
+    /// Cells of a model without a price (their cost is not in `cost_usd`).
     pub unpriced_cells: usize,
+    /// Other cells without a cost figure (e.g. failed before any token count was known).
+    pub unknown_cost_cells: usize,
     /// True when any cost was computed from estimated token counts.
     pub cost_estimated: bool,
 }
@@ -64,7 +66,11 @@ pub fn summarize<'a>(
                 cost_usd: (!priced.is_empty()).then(|| priced.iter().sum()),
                 unpriced_cells: mine
                     .iter()
-                    .filter(|r| r.cost.usd.is_none() || r.cost.source == CostSource::Unpriced)
+                    .filter(|r| r.cost.source == CostSource::Unpriced)
+                    .count(),
+                unknown_cost_cells: mine
+                    .iter()
+                    .filter(|r| r.cost.usd.is_none() && r.cost.source != CostSource::Unpriced)
                     .count(),
                 cost_estimated: mine.iter().any(|r| r.cost.estimated),
             }
