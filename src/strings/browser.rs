@@ -64,8 +64,13 @@ pub const GRID_HINT_RUNNING: &str =
     "←↑↓→ move · Enter open as comparison · c / Esc stop the replay";
 pub const GRID_HINT_DONE: &str = "←↑↓→ move · Enter open as comparison · Esc close";
 
-pub fn grid_progress(done: usize, total: usize) -> String {
-    format!("{done}/{total} answered")
+/// The gauge's label: cells settled (ok, failed or cancelled) of all cells, and those not run.
+pub fn grid_progress(answered: usize, skipped: usize, total: usize) -> String {
+    if skipped == 0 {
+        format!("{answered}/{total} done")
+    } else {
+        format!("{answered}/{total} done · {skipped} skipped")
+    }
 }
 
 pub fn unpriced_cells(n: usize) -> String {

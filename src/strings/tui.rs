@@ -218,13 +218,9 @@ pub fn action_help(a: Action) -> &'static str {
         Action::HistoryNext => "next prompt from the history",
         Action::NextField => "next field: prompt, system, temperature, max tokens",
         Action::ContinueWithThis => "continue the conversation with this pane only",
-        Action::OpenSessions => {
-            "saved sessions: search, reopen (then keep typing to continue), rename, tag, delete"
-        }
-        Action::OpenReplay => {
-            "replay a prompt set across the panes' models (a grid fills in; Enter opens a cell)"
-        }
-        Action::RerunOnModels => "send the last prompt again to models you pick (a new comparison)",
+        Action::OpenSessions => "saved sessions: search, reopen and continue, rename, tag, delete",
+        Action::OpenReplay => "replay a prompt set across the panes' models (a grid)",
+        Action::RerunOnModels => "send the last prompt again to models you pick",
         Action::Up => "move up",
         Action::Down => "move down",
         Action::Toggle => "select or unselect",

@@ -427,3 +427,14 @@ fn snapshot_rename() {
     handle(&mut s, key(KeyCode::Left));
     insta::assert_snapshot!(render(&s, 120, 9));
 }
+
+#[test]
+fn dollar_figures_are_never_a_bare_zero() {
+    assert_eq!(format_usd(None), "unpriced");
+    assert_eq!(format_usd(Some(0.0)), "$0");
+    assert_eq!(format_usd(Some(1.5)), "$1.50");
+    assert_eq!(format_usd(Some(0.05)), "$0.05");
+    assert_eq!(format_usd(Some(0.0123)), "$0.0123");
+    assert_eq!(format_usd(Some(0.00005)), "$0.00005");
+    assert_eq!(format_usd(Some(0.0000001)), "<$0.000001");
+}

@@ -25,9 +25,18 @@ pub fn format_usd(usd: Option<f64>) -> String {
         Some(0.0) => "$0".to_string(),
         Some(v) if v.abs() >= 1.0 => format!("${v:.2}"),
         Some(v) => {
-            let t = format!("{v:.4}");
-            let t = t.trim_end_matches('0');
-            format!("${t}")
+            // Four decimals from a cent up, six below; never a bare "$0." for a tiny cost.
+            let t = if v.abs() >= 0.01 {
+                format!("{v:.4}")
+            } else {
+                format!("{v:.6}")
+            };
+            let t = t.trim_end_matches('0').trim_end_matches('.');
+            if t == "0" || t == "-0" {
+                "<$0.000001".to_string()
+            } else {
+                format!("${t}")
+            }
         }
     }
 }

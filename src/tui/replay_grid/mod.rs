@@ -168,6 +168,14 @@ impl ReplayGridState {
         self.runs.iter().filter(|r| r.is_settled()).count()
     }
 
+    /// Cells not run (resumed or stopped before them).
+    pub fn skipped(&self) -> usize {
+        self.runs
+            .iter()
+            .filter(|r| matches!(r, CellRun::Skipped))
+            .count()
+    }
+
     /// Known spend so far, and how many settled responses have no price.
     pub fn spent(&self) -> (f64, usize) {
         let mut usd = 0.0;

@@ -118,7 +118,9 @@ fn the_grid_fills_from_runner_events() {
     assert_eq!(g.settled(), 12);
     assert_eq!(view::cell_text(g.cell(1, 1)).0, "cancelled");
     assert_eq!(view::cell_text(g.cell(3, 2)).0, "skipped");
-    assert!(render(&g, 100, 12).contains("stopped at the cost cap"));
+    let screen = render(&g, 100, 12);
+    assert!(screen.contains("stopped at the cost cap"), "{screen}");
+    assert!(screen.contains("7/12 done · 5 skipped"), "{screen}");
 }
 
 #[test]
@@ -432,7 +434,7 @@ mod from_the_runner {
             }]
         );
         let screen = render(&g, 60, 8);
-        assert!(screen.contains("4/4 answered"), "{screen}");
+        assert!(screen.contains("4/4 done"), "{screen}");
         assert!(screen.contains("(done)"), "{screen}");
     }
 }

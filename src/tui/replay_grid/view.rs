@@ -172,7 +172,7 @@ pub fn draw(area: Rect, buf: &mut Buffer, state: &ReplayGridState, theme: &Theme
     Gauge::default()
         .ratio(ratio.clamp(0.0, 1.0))
         .label(Span::styled(
-            s::grid_progress(done, total),
+            s::grid_progress(done - state.skipped(), state.skipped(), total),
             theme.style(Slot::MetricValue),
         ))
         .gauge_style(theme.style(Slot::Sparkline))

@@ -262,7 +262,7 @@ fn the_replay_grid_fills_from_runner_events_and_opens_a_cell() {
     let g = s.replay_grid.as_ref().unwrap_or_else(|| panic!("grid"));
     assert_eq!((g.settled(), g.total()), (1, 4));
     let shown = screen(&s);
-    assert!(shown.contains("1/4 answered"), "{shown}");
+    assert!(shown.contains("1/4 done"), "{shown}");
     assert!(shown.contains("running"), "{shown}");
     if let Some(t) = ttft {
         assert!(shown.contains(&format!("✓ {t:.0} ms")), "{shown}");

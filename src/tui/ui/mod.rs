@@ -289,9 +289,9 @@ fn render_status(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
             Action::CancelOrLeave,
             Action::NextField,
             Action::OpenPicker,
-            Action::OpenSessions,
             Action::Help,
             Action::Quit,
+            Action::OpenSessions,
         ],
         Mode::Panes => &[
             Action::FocusNext,
@@ -312,9 +312,18 @@ fn render_status(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
         Mode::Help | Mode::Global => &[Action::Close],
     };
     let mut spans = Vec::new();
+    let mut used = 0usize;
     for a in keys {
         let k = km.keys_for(mode, *a);
         let Some(first) = k.first() else { continue };
+        // Only hints that fit whole: a cut-off hint reads as a different key.
+        let item = format!("{first} {}", s::action_short(*a));
+        let need = unicode_width::UnicodeWidthStr::width(item.as_str())
+            + if spans.is_empty() { 0 } else { 2 };
+        if used + need > area.width as usize {
+            break;
+        }
+        used += need;
         if !spans.is_empty() {
             spans.push(Span::styled("  ", t.style(Slot::Muted)));
         }
