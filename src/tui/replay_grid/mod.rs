@@ -304,7 +304,8 @@ pub fn handle(state: &mut ReplayGridState, input: GridInput) -> Outcome {
                         effects: vec![ReplayGridEffect::Cancel],
                     };
                 }
-                KeyCode::Esc | KeyCode::Char('q') if !state.is_running() => {
+                // q hides the grid (a running replay goes on; the replay key shows it again).
+                KeyCode::Esc | KeyCode::Char('q') => {
                     return Outcome {
                         redraw: true,
                         effects: vec![ReplayGridEffect::Close],

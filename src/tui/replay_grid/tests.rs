@@ -182,7 +182,12 @@ fn keys_move_open_cancel_and_close() {
         handle(&mut g, key(KeyCode::Esc)).effects,
         vec![ReplayGridEffect::Cancel]
     );
-    assert_eq!(handle(&mut g, key(KeyCode::Char('q'))).effects, vec![]);
+    // q only hides the grid; the replay goes on.
+    assert_eq!(
+        handle(&mut g, key(KeyCode::Char('q'))).effects,
+        vec![ReplayGridEffect::Close]
+    );
+    assert!(g.is_running());
     handle(&mut g, GridInput::Finished(Phase::Cancelled));
     assert_eq!(handle(&mut g, key(KeyCode::Char('c'))).effects, vec![]);
     assert_eq!(

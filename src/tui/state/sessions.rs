@@ -19,7 +19,11 @@ use crate::tui::replay_grid::{self, GridInput, ReplayGridEffect, ReplayGridState
 
 /// Open the session browser (its first list is loaded at once).
 pub fn open_browser(state: &mut AppState) -> Outcome {
-    let (b, effects) = BrowserState::open();
+    let (mut b, effects) = BrowserState::open();
+    // PageUp/PageDown move by the rows the popup shows (86% of the height, less its chrome).
+    b.page = (usize::from(state.size.1) * 86 / 100)
+        .saturating_sub(6)
+        .max(1);
     state.overlay = Some(Overlay::Browser(Box::new(b)));
     let mut out = Outcome::redraw();
     out.effects.extend(effects.into_iter().map(Effect::Browser));
