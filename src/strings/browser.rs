@@ -61,7 +61,7 @@ pub const SPENT: &str = "spent";
 pub const CAP: &str = "cap";
 pub const NO_CAP: &str = "no cap";
 pub const GRID_HINT_RUNNING: &str =
-    "←↑↓→ move · Enter open as comparison · c / Esc stop the replay · q hide";
+    "←↑↓→ move · Enter open as a comparison · c / Esc stop · q hide";
 pub const GRID_HINT_DONE: &str = "←↑↓→ move · Enter open as comparison · Esc close";
 
 /// The gauge's label: cells settled (ok, failed or cancelled) of all cells, and those not run.
