@@ -383,12 +383,17 @@ pub fn reopen(
         })
         .collect();
     turns.sort_by_key(|t| t.index);
-    if let Some(n) = only_turn {
-        // The last turn is the one shown (re-run and retry act on it).
-        if let Some(i) = turns.iter().position(|t| t.index == n) {
-            let t = turns.remove(i);
-            turns.push(t);
-        }
+    // The last turn is the one the panes show (the top bar, re-run and retry act on it): the
+    // opened one, else the latest with an answer (a replay stopped early has unanswered turns).
+    let shown = only_turn.or_else(|| {
+        saved
+            .iter()
+            .filter_map(|p| p.exchanges.last().map(|e| e.turn))
+            .max()
+    });
+    if let Some(i) = shown.and_then(|n| turns.iter().position(|t| t.index == n)) {
+        let t = turns.remove(i);
+        turns.push(t);
     }
     state.session = SessionState {
         id: session.id.clone(),
