@@ -285,3 +285,37 @@ fn the_replay_grid_fills_from_runner_events_and_opens_a_cell() {
     update(&mut s, key(KeyCode::Esc));
     assert!(s.overlay.is_none());
 }
+
+#[test]
+fn a_session_with_an_unanswered_last_turn_shows_its_latest_answers() {
+    let mut s = workbench();
+    let mut saved = two_turn_session();
+    let mut empty = saved.turns[0].clone();
+    empty.index = 2;
+    empty.prompt = "never answered".into();
+    empty.responses.clear();
+    saved.turns.push(empty);
+    update(
+        &mut s,
+        Msg::SessionOpened {
+            result: Ok(Box::new(saved)),
+            turn: None,
+            focus: None,
+        },
+    );
+    assert_eq!(
+        s.current_turn().map(|t| t.prompt.as_str()),
+        Some("And of Japan?")
+    );
+    assert_eq!(s.panes[0].turn, Some(1));
+    // A new prompt still gets a fresh turn number.
+    for c in "next".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    let out = update(&mut s, key(KeyCode::Enter));
+    assert!(
+        out.effects
+            .iter()
+            .any(|e| matches!(e, Effect::AddTurn { turn, .. } if turn.index == 3))
+    );
+}
