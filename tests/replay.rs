@@ -189,6 +189,21 @@ fn shipped_prompt_sets_parse() {
             "reasoning"
         ]
     );
+    // The same sets are embedded, usable by name wherever juxta is installed.
+    let mut shipped: Vec<&str> = promptset::SHIPPED.iter().map(|(n, _)| *n).collect();
+    shipped.sort();
+    assert_eq!(names, shipped);
+    for name in shipped {
+        let set =
+            promptset::load_file_or_shipped(Path::new(name)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(set.name, name);
+    }
+    let e = promptset::load_file_or_shipped(Path::new("no-such-set")).expect_err("unknown");
+    assert!(
+        e.to_string()
+            .contains("shipped prompt sets, usable by name: coding"),
+        "{e}"
+    );
 }
 
 // ---------------------------------------------------------------- runner (scripted starter)
