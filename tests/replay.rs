@@ -866,7 +866,7 @@ fn estimate_counts_input_exactly_and_output_from_max_tokens() {
         .set
         .prompts
         .iter()
-        .map(|p| replay::estimate::count_tokens(&p.text))
+        .map(|p| replay::estimate::prompt_tokens(None, &p.text))
         .sum::<u64>()
         * 2;
     let a = &e.models[0];
@@ -895,6 +895,16 @@ fn estimate_without_max_tokens_states_its_assumption() {
     assert_eq!(
         e.models[0].output_tokens,
         2 * replay::estimate::DEFAULT_OUTPUT_TOKENS
+    );
+    // The texts, + 3 per message + 3 to prime the reply.
+    let count = replay::estimate::count_tokens;
+    assert_eq!(
+        replay::estimate::prompt_tokens(None, "question number 1"),
+        count("question number 1") + 6
+    );
+    assert_eq!(
+        replay::estimate::prompt_tokens(Some("Be brief."), "hi"),
+        count("Be brief.") + count("hi") + 9
     );
     let shown = juxta::commands::replay::describe_estimate(&e, 2, 1, 1, 0);
     assert!(shown.contains("assumed 500 per cell"), "{shown}");

@@ -112,7 +112,7 @@ pub fn estimate_header(
     s
 }
 pub fn tokens_exact(n: u64) -> String {
-    format!("input {n} tok (o200k, exact)")
+    format!("input {n} tok (o200k with chat formatting, exact)")
 }
 pub fn tokens_estimated(n: u64) -> String {
     format!("input ~{n} tok (estimated with o200k; the model's own tokenizer differs)")
