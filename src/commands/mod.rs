@@ -1,5 +1,9 @@
 //! The headless commands and the dispatch to the workbench.
 
+pub mod export;
+pub mod import;
+pub mod sessions;
+
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
@@ -17,12 +21,18 @@ pub const EXIT_USAGE: u8 = 2;
 pub fn dispatch(cli: Cli) -> ExitCode {
     let config = cli.config.as_deref();
     let code = match cli.command {
-        None => not_yet("the workbench"),
+        None => match crate::catalog::Config::load(config) {
+            Ok(c) => crate::tui::run(cli.tui, c),
+            Err(e) => {
+                eprintln!("juxta: {e}");
+                EXIT_USAGE
+            }
+        },
         Some(Command::Run(args)) => run::run(args, config),
         Some(Command::Replay(args)) => replay::run(args, config),
-        Some(Command::Sessions(_)) => not_yet("sessions"),
-        Some(Command::Export(_)) => not_yet("export"),
-        Some(Command::Import(_)) => not_yet("import"),
+        Some(Command::Sessions(a)) => sessions::run(a),
+        Some(Command::Export(a)) => export::run(a),
+        Some(Command::Import(a)) => import::run(a),
         Some(Command::Models(args)) => models::run(args, config),
         Some(Command::Leaderboard(_)) => not_yet("leaderboard"),
         Some(Command::Doctor) => doctor::run(config),

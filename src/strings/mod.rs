@@ -6,4 +6,5 @@ pub mod engine;
 pub mod render;
 pub mod replay;
 pub mod store;
+pub mod tui;
 pub mod wire;
