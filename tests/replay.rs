@@ -653,10 +653,12 @@ async fn killed_replay_saved_in_the_store_resumes_without_repeating_answered_cel
     let id = plan.session.id.clone();
     let first = Scripted::new(40, Some(0.001), Box::new(|_| false));
     let store = juxta::store::Store::open(&db).expect("store");
+    // An owned store behind the SessionWriter: the sink is Send, so the runner can be spawned.
+    let sink = replay::CheckpointSink::new(store, &id);
     let mut h = replay::spawn(
         plan,
         Arc::new(Starter(first.clone())),
-        Some(Box::new(store)),
+        Some(Box::new(sink)),
         opts(1, None),
     );
     let mut settled = 0;
