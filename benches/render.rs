@@ -32,15 +32,28 @@ fn answer(tokens: usize) -> String {
 fn start(ids: &[&str]) -> AppState {
     let mut s = testing::state(ids, Instant::now());
     for c in "bench".chars() {
-        update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
     }
-    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
     s
 }
 
 fn feed(s: &mut AppState, pane: u32, at: Instant, text: &str) {
     let run = s.panes[pane as usize].run;
-    update(s, Msg::Stream { tag: JobTag { run, pane }, at, kind: EventKind::Stream(StreamEvent::Text(text.to_string())) });
+    update(
+        s,
+        Msg::Stream {
+            tag: JobTag { run, pane },
+            at,
+            kind: EventKind::Stream(StreamEvent::Text(text.to_string())),
+        },
+    );
 }
 
 fn bench(c: &mut Criterion) {
@@ -55,7 +68,12 @@ fn bench(c: &mut Criterion) {
     // One pane holding a 100,000-token answer, still streaming: each frame appends a token.
     let mut big = start(&["demo:a"]);
     let base = big.clock.base;
-    feed(&mut big, 0, base + Duration::from_millis(10), &answer(100_000));
+    feed(
+        &mut big,
+        0,
+        base + Duration::from_millis(10),
+        &answer(100_000),
+    );
     let mut buf = Buffer::empty(area);
     ui::render(area, &mut buf, &big, &theme);
     let mut n = 0u64;
@@ -75,11 +93,18 @@ fn bench(c: &mut Criterion) {
     });
 
     // Eight panes mid-stream (2,000 tokens each so far).
-    let ids = ["demo:a", "demo:b", "demo:c", "demo:d", "demo:e", "demo:f", "demo:g", "demo:h"];
+    let ids = [
+        "demo:a", "demo:b", "demo:c", "demo:d", "demo:e", "demo:f", "demo:g", "demo:h",
+    ];
     let mut eight = start(&ids);
     let base = eight.clock.base;
     for p in 0..8 {
-        feed(&mut eight, p, base + Duration::from_millis(100), &answer(2_000));
+        feed(
+            &mut eight,
+            p,
+            base + Duration::from_millis(100),
+            &answer(2_000),
+        );
     }
     ui::render(area, &mut buf, &eight, &theme);
     let mut n = 0u64;
@@ -87,7 +112,12 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             n += 1;
             for p in 0..8 {
-                feed(&mut eight, p, base + Duration::from_millis(200 + n), "word ");
+                feed(
+                    &mut eight,
+                    p,
+                    base + Duration::from_millis(200 + n),
+                    "word ",
+                );
             }
             ui::render(area, &mut buf, &eight, &theme);
             black_box(&buf);
@@ -116,7 +146,10 @@ fn bench(c: &mut Criterion) {
                             k += 1;
                         }
                     }
-                    update(&mut s, Msg::Tick(base + Duration::from_micros((frame + 1) * 33_333)));
+                    update(
+                        &mut s,
+                        Msg::Tick(base + Duration::from_micros((frame + 1) * 33_333)),
+                    );
                     ui::render(area, &mut buf, &s, &theme);
                 }
                 total += began.elapsed();

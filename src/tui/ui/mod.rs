@@ -134,7 +134,12 @@ fn render_top(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
             let mut cost = if known == 0 && pending > 0 {
                 s::COST_PENDING.to_string()
             } else {
-                format!("{}{} {}", if est { "~" } else { "" }, f::usd(total), s::TOTAL)
+                format!(
+                    "{}{} {}",
+                    if est { "~" } else { "" },
+                    f::usd(total),
+                    s::TOTAL
+                )
             };
             if known > 0 && pending > 0 {
                 cost.push_str(&s::plus_pending(pending));
@@ -229,7 +234,7 @@ fn render_editor(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
             ellipsize(&v, 24)
         };
         title.push(Span::styled(
-            format!("{}: {shown} ", fld.label()),
+            format!("· {}: {shown} ", fld.label()),
             t.style(Slot::Muted),
         ));
     }

@@ -45,7 +45,11 @@ impl Widget for PaneView<'_> {
             return;
         }
         let spark_rows = u16::from(inner.height >= 8 && !p.live.buckets.is_empty());
-        let max_footer = if inner.height >= 10 { 2 } else { usize::from(inner.height >= 2) };
+        let max_footer = if inner.height >= 10 {
+            2
+        } else {
+            usize::from(inner.height >= 2)
+        };
         let footer_lines = pack(footer(p, self.now, t), usize::from(inner.width), max_footer);
         let footer_rows = footer_lines.len() as u16;
         let body_h = inner.height - spark_rows - footer_rows;
