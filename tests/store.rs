@@ -3,6 +3,7 @@
 
 #[path = "fixtures/session.rs"]
 mod fixture;
+mod support;
 
 use std::time::{Duration, Instant};
 
@@ -488,4 +489,139 @@ fn saving_to_a_missing_session_or_turn_is_a_clear_error() {
         store.save_response("s", 9, &r),
         Err(StoreError::NoTurn { turn: 9, .. })
     ));
+}
+
+// ---- `juxta run` saves; a kill -9 mid-stream leaves an interrupted response ----
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new(config: &str) -> Env {
+        let dir = temp();
+        let c = dir.path().join("config").join("juxta");
+        std::fs::create_dir_all(&c).unwrap();
+        std::fs::write(c.join("config.toml"), config).unwrap();
+        Env { dir }
+    }
+    fn db(&self) -> std::path::PathBuf {
+        self.dir.path().join("data").join("juxta").join("juxta.db")
+    }
+    fn cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_juxta"));
+        c.args(args)
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .env("HOME", self.dir.path())
+            .env("OPENAI_API_KEY", "sk-test-not-a-real-key")
+            .stdin(std::process::Stdio::null());
+        c
+    }
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        self.cmd(args).output().expect("run juxta")
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn juxta_run_saves_the_session_unless_no_save() {
+    let env = Env::new("");
+    let o = env.run(&["run", "-m", "demo:steady,ttft=5,tps=5000", "Say hello"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    let id = err
+        .lines()
+        .find_map(|l| l.strip_prefix("session: "))
+        .unwrap_or_else(|| panic!("no session line in {err}"))
+        .trim()
+        .to_owned();
+    let store = Store::open(&env.db()).unwrap();
+    let s = store.load_session(&id).unwrap();
+    assert_eq!(s.turns[0].prompt, "Say hello");
+    assert_eq!(s.turns[0].responses.len(), 1);
+    let r = &s.turns[0].responses[0];
+    assert_eq!(r.status, Status::Ok);
+    assert!(r.simulated);
+    assert!(!r.text.is_empty());
+    let o = env.run(&[
+        "run",
+        "--no-save",
+        "-m",
+        "demo:steady,ttft=5,tps=5000",
+        "Again",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(!text(&o.stderr).contains("session: "));
+    assert_eq!(store.list_sessions(10).unwrap().len(), 1);
+}
+
+#[test]
+fn a_run_killed_mid_stream_is_shown_interrupted_with_its_checkpointed_text() {
+    let body = support::fixtures::openai_words(40);
+    // The role chunk and 19 words, then nothing more: the connection stays open.
+    let server =
+        support::FakeServer::start_blocking(vec![support::Reply::sse(&body).stall_after(20)]);
+    let env = Env::new(&format!(
+        "[providers.openai]\nbase_url = \"{}\"\n",
+        server.url_with("/v1")
+    ));
+    // Another session saved before: it must come through unchanged.
+    let before = fixture::session("01other000000");
+    Store::open(&env.db())
+        .unwrap()
+        .create_session(&before)
+        .unwrap();
+
+    let mut child = env
+        .cmd(&["run", "-m", "openai:gpt-5-mini", "Count words"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn juxta");
+    let expected: String = (0..19).map(|i| format!("w{i} ")).collect();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let id = loop {
+        let c = Connection::open(env.db()).unwrap();
+        let row: Option<(String, String, String)> = c
+            .query_row("SELECT session_id, status, text FROM responses WHERE session_id <> '01other000000'", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .ok();
+        if let Some((id, status, t)) = row {
+            assert_eq!(status, "streaming");
+            if t == expected {
+                break id;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the checkpoint never showed the streamed text"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    child.kill().expect("SIGKILL"); // SIGKILL on Unix
+    child.wait().expect("reap");
+
+    let o = env.run(&["sessions", "show", &id]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let shown = text(&o.stdout);
+    assert!(shown.contains("interrupted"), "{shown}");
+    assert!(shown.contains(expected.trim_end()), "{shown}");
+    let store = Store::open(&env.db()).unwrap();
+    let s = store.load_session(&id).unwrap();
+    assert_eq!(
+        s.turns[0].responses[0].status,
+        Status::Interrupted,
+        "never shown as finished"
+    );
+    assert_eq!(s.turns[0].responses[0].text, expected);
+    assert_eq!(
+        store.load_session(&before.id).unwrap(),
+        before,
+        "other sessions unchanged"
+    );
 }

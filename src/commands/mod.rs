@@ -1,11 +1,16 @@
 //! The headless commands and the dispatch to the workbench.
 
+pub mod export;
+pub mod import;
+pub mod sessions;
+
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 
 pub mod doctor;
 pub mod models;
+pub mod replay;
 pub mod run;
 pub mod table;
 
@@ -24,10 +29,10 @@ pub fn dispatch(cli: Cli) -> ExitCode {
             }
         },
         Some(Command::Run(args)) => run::run(args, config),
-        Some(Command::Replay(_)) => not_yet("replay"),
-        Some(Command::Sessions(_)) => not_yet("sessions"),
-        Some(Command::Export(_)) => not_yet("export"),
-        Some(Command::Import(_)) => not_yet("import"),
+        Some(Command::Replay(args)) => replay::run(args, config),
+        Some(Command::Sessions(a)) => sessions::run(a),
+        Some(Command::Export(a)) => export::run(a),
+        Some(Command::Import(a)) => import::run(a),
         Some(Command::Models(args)) => models::run(args, config),
         Some(Command::Leaderboard(_)) => not_yet("leaderboard"),
         Some(Command::Doctor) => doctor::run(config),

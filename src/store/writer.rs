@@ -7,12 +7,14 @@
 //! after a delta should still get that delta saved: call [`SessionWriter::tick`] from a timer
 //! (e.g. every 250 ms); [`SessionWriter::next_due`] says when a write is due.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
 use super::{Result, Store};
+use crate::catalog::ResolvedModel;
 use crate::cost::{Cost, CostSource};
 use crate::engine::{EngineEvent, EventKind, Job, JobTag};
 use crate::metrics::{Metrics, TokenCounts, TokenSource};
@@ -34,16 +36,17 @@ struct Slot {
     done: bool,
 }
 
-/// Saves the responses of one session as engine events arrive.
-pub struct SessionWriter<'a> {
-    store: &'a Store,
+/// Saves the responses of one session as engine events arrive. `S` is `&Store` or an owned
+/// [`Store`] (anything that borrows as one).
+pub struct SessionWriter<S: Borrow<Store>> {
+    store: S,
     session: String,
     slots: HashMap<JobTag, Slot>,
     every: Duration,
 }
 
-impl<'a> SessionWriter<'a> {
-    pub fn new(store: &'a Store, session: impl Into<String>) -> Self {
+impl<S: Borrow<Store>> SessionWriter<S> {
+    pub fn new(store: S, session: impl Into<String>) -> Self {
         SessionWriter {
             store,
             session: session.into(),
@@ -62,11 +65,26 @@ impl<'a> SessionWriter<'a> {
         &self.session
     }
 
+    pub fn store(&self) -> &Store {
+        self.store.borrow()
+    }
+
     /// Follow an engine job answering turn `turn` (already saved with [`Store::add_turn`]).
     pub fn register_job(&mut self, job: &Job, turn: u32, started_at: DateTime<Utc>) {
-        let m = &job.model;
+        self.register_model(job.tag, turn, &job.model, job.repeat, started_at);
+    }
+
+    /// Follow the job `tag` of model `m` answering turn `turn`.
+    pub fn register_model(
+        &mut self,
+        tag: JobTag,
+        turn: u32,
+        m: &ResolvedModel,
+        repeat: u32,
+        started_at: DateTime<Utc>,
+    ) {
         let template = ResponseRecord {
-            pane: job.tag.pane,
+            pane: tag.pane,
             model: m.id.clone(),
             open_weights: m.open_weights,
             simulated: m.simulated,
@@ -83,9 +101,9 @@ impl<'a> SessionWriter<'a> {
             },
             price: m.price.clone(),
             started_at,
-            repeat: job.repeat,
+            repeat,
         };
-        self.register(job.tag, turn, template);
+        self.register(tag, turn, template);
     }
 
     /// Follow a job given a template record (pane, model, flags, price, start time, repeat).
@@ -141,7 +159,7 @@ impl<'a> SessionWriter<'a> {
                 slot.done = true;
                 slot.dirty = false;
                 let turn = slot.turn;
-                return self.store.save_response(&self.session, turn, rec);
+                return self.store.borrow().save_response(&self.session, turn, rec);
             }
         }
         if slot.dirty
@@ -207,7 +225,9 @@ impl<'a> SessionWriter<'a> {
         };
         let mut rec = slot.record.clone();
         rec.metrics = slot.live_metrics();
-        self.store.save_response(&self.session, slot.turn, &rec)?;
+        self.store
+            .borrow()
+            .save_response(&self.session, slot.turn, &rec)?;
         slot.last_write = Some(now);
         slot.dirty = false;
         Ok(())

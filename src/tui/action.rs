@@ -36,6 +36,12 @@ pub enum Action {
     NextField,
     /// Keep only the focused pane for the next turns.
     ContinueWithThis,
+    /// Open the session browser.
+    OpenSessions,
+    /// Replay a prompt set across the panes' models (asks for its path).
+    OpenReplay,
+    /// Send the last turn's prompt again to models chosen in the picker.
+    RerunOnModels,
     // Picker and lists.
     Up,
     Down,
@@ -73,6 +79,9 @@ impl Action {
         Action::HistoryNext,
         Action::NextField,
         Action::ContinueWithThis,
+        Action::OpenSessions,
+        Action::OpenReplay,
+        Action::RerunOnModels,
         Action::Up,
         Action::Down,
         Action::Toggle,
@@ -110,6 +119,9 @@ impl Action {
             Action::HistoryNext => "history-next",
             Action::NextField => "next-field",
             Action::ContinueWithThis => "continue-with-this",
+            Action::OpenSessions => "open-sessions",
+            Action::OpenReplay => "open-replay",
+            Action::RerunOnModels => "rerun-on-models",
             Action::Up => "up",
             Action::Down => "down",
             Action::Toggle => "toggle",

@@ -43,6 +43,10 @@ pub struct App<B: Backend> {
     notices_tx: mpsc::Sender<Msg>,
     notices_rx: mpsc::Receiver<Msg>,
     store_tx: Option<std::sync::mpsc::Sender<StoreOp>>,
+    /// The database file: the session browser and replays open their own connection to it.
+    store_path: Option<std::path::PathBuf>,
+    /// Stops the running replay.
+    replay_cancel: Option<tokio_util::sync::CancellationToken>,
     /// Where OSC 52 goes (stdout in the terminal; None in tests, which read `copied`).
     pub osc52: Option<Box<dyn Write + Send>>,
     pub copied: Vec<String>,
@@ -75,6 +79,8 @@ impl<B: Backend> App<B> {
             notices_tx,
             notices_rx,
             store_tx: None,
+            store_path: None,
+            replay_cancel: None,
             osc52: None,
             copied: Vec::new(),
             frame: Duration::from_secs(1) / fps,
@@ -86,6 +92,7 @@ impl<B: Backend> App<B> {
 
     /// Save sessions to `store` from a background thread; failures come back as notices.
     pub fn with_store(mut self, store: Store) -> Self {
+        self.store_path = Some(store.path().to_owned());
         let (tx, rx) = std::sync::mpsc::channel::<StoreOp>();
         let notices = self.notices_tx.clone();
         std::thread::spawn(move || {
@@ -155,8 +162,156 @@ impl<B: Backend> App<B> {
                 for h in self.handles.values() {
                     h.cancel();
                 }
+                if let Some(c) = &self.replay_cancel {
+                    c.cancel();
+                }
+            }
+            Effect::Browser(fx) => self.off_thread(move |store| match store {
+                Err(e) => Some(Msg::Browser(crate::tui::browser::BrowserInput::Loaded {
+                    query: match &fx {
+                        crate::tui::browser::BrowserEffect::Load(q) => q.clone(),
+                        _ => return Some(Msg::Notice(s::store_error(&e))),
+                    },
+                    result: Err(e),
+                })),
+                Ok(store) => match crate::tui::browser::exec::execute(&store, fx) {
+                    crate::tui::browser::exec::Executed::Browser(input) => {
+                        Some(Msg::Browser(input))
+                    }
+                    crate::tui::browser::exec::Executed::Opened(result) => {
+                        Some(Msg::SessionOpened {
+                            result,
+                            turn: None,
+                            focus: None,
+                        })
+                    }
+                    crate::tui::browser::exec::Executed::Nothing => None,
+                },
+            }),
+            Effect::OpenSession { id, turn, focus } => self.off_thread(move |store| {
+                let result = store.and_then(|st| {
+                    st.load_session(&id)
+                        .map(Box::new)
+                        .map_err(|e| e.to_string())
+                });
+                Some(Msg::SessionOpened {
+                    result,
+                    turn,
+                    focus,
+                })
+            }),
+            Effect::StartReplay {
+                path,
+                models,
+                max_cost,
+            } => self.start_replay(path, models, max_cost),
+            Effect::CancelReplay => {
+                if let Some(c) = &self.replay_cancel {
+                    c.cancel();
+                }
             }
         }
+    }
+
+    /// Run `job` with a store connection of its own on a blocking thread; its message comes
+    /// back through the notices channel.
+    fn off_thread(
+        &mut self,
+        job: impl FnOnce(Result<Store, String>) -> Option<Msg> + Send + 'static,
+    ) {
+        let path = self.store_path.clone();
+        let tx = self.notices_tx.clone();
+        let work = move || {
+            let store = match path {
+                Some(p) => Store::open(&p).map_err(|e| e.to_string()),
+                None => Err(s::STORE_GONE.to_string()),
+            };
+            if let Some(msg) = job(store) {
+                let _ = tx.blocking_send(msg);
+            }
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => drop(rt.spawn_blocking(work)),
+            Err(_) => drop(std::thread::spawn(work)),
+        }
+    }
+
+    /// Load and plan the prompt set off the UI thread, show its grid, then run it on the engine,
+    /// saving to the store; progress comes back as `Msg::Replay`.
+    fn start_replay(
+        &mut self,
+        path: String,
+        models: Vec<crate::catalog::ResolvedModel>,
+        max_cost: Option<f64>,
+    ) {
+        use crate::engine::replay;
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        if let Some(c) = self.replay_cancel.take() {
+            c.cancel();
+        }
+        let cancel = tokio_util::sync::CancellationToken::new();
+        self.replay_cancel = Some(cancel.clone());
+        let engine = self.engine.clone();
+        let tx = self.notices_tx.clone();
+        let store_path = self.store_path.clone();
+        let rt2 = rt.clone();
+        rt.spawn_blocking(move || {
+            let planned = (|| {
+                let set = crate::promptset::load(std::path::Path::new(&path))
+                    .map_err(|e| e.to_string())?;
+                let spec = replay::ReplaySpec {
+                    set,
+                    models,
+                    repeats: 1,
+                    system: None,
+                    params: crate::provider::Params::default(),
+                };
+                let now = chrono::Utc::now();
+                let plan = replay::plan::plan(&spec, None, now, crate::store::new_session_id(now))
+                    .map_err(|e| e.to_string())?;
+                let grid =
+                    crate::tui::replay_grid::ReplayGridState::from_plan(&spec, &plan, max_cost);
+                Ok::<_, String>((plan, grid))
+            })();
+            let (plan, grid) = match planned {
+                Ok(v) => v,
+                Err(e) => {
+                    let _ = tx.blocking_send(Msg::ReplayStarted(Err(e)));
+                    return;
+                }
+            };
+            let sink: Option<Box<dyn replay::ReplaySink + Send>> =
+                match store_path.map(|p| Store::open(&p)) {
+                    Some(Ok(st)) => Some(Box::new(st)),
+                    Some(Err(e)) => {
+                        let _ = tx.blocking_send(Msg::Notice(s::store_error(&e.to_string())));
+                        None
+                    }
+                    None => None,
+                };
+            let _ = tx.blocking_send(Msg::ReplayStarted(Ok(Box::new(grid))));
+            rt2.spawn(async move {
+                let (etx, mut erx) = mpsc::channel(256);
+                let opts = replay::RunOptions {
+                    concurrency: 2,
+                    max_cost,
+                    run_id: 1,
+                };
+                let starter: Arc<dyn replay::CellStarter> = engine;
+                let run = tokio::spawn(replay::run(plan, starter, sink, opts, etx, cancel));
+                while let Some(ev) = erx.recv().await {
+                    if matches!(ev, replay::ReplayEvent::CellStream { .. }) {
+                        continue;
+                    }
+                    if tx.send(Msg::Replay(Box::new(ev))).await.is_err() {
+                        break;
+                    }
+                }
+                let _ = run.await;
+            });
+        });
     }
 
     fn store(&mut self, op: StoreOp) {

@@ -265,6 +265,8 @@ pub struct Keymap {
 const DEFAULTS: &[(Mode, &str, Action)] = &[
     (Mode::Global, "f1", Action::Help),
     (Mode::Global, "ctrl-c", Action::Quit),
+    (Mode::Global, "f2", Action::OpenSessions),
+    (Mode::Global, "f3", Action::OpenReplay),
     (Mode::Editor, "enter", Action::Submit),
     (Mode::Editor, "alt-enter", Action::Newline),
     (Mode::Editor, "ctrl-j", Action::Newline),
@@ -301,6 +303,9 @@ const DEFAULTS: &[(Mode, &str, Action)] = &[
     (Mode::Panes, "esc", Action::CancelAll),
     (Mode::Panes, "R", Action::Retry),
     (Mode::Panes, "C", Action::ContinueWithThis),
+    (Mode::Panes, "o", Action::OpenSessions),
+    (Mode::Panes, "p", Action::OpenReplay),
+    (Mode::Panes, "M", Action::RerunOnModels),
     (Mode::Panes, "m", Action::OpenPicker),
     (Mode::Panes, "ctrl-o", Action::OpenPicker),
     (Mode::Panes, "i", Action::Edit),

@@ -6,10 +6,12 @@
 
 pub mod action;
 pub mod app;
+pub mod browser;
 pub mod clipboard;
 pub mod keymap;
 pub mod markdown;
 pub mod msg;
+pub mod replay_grid;
 pub mod run;
 pub mod state;
 pub mod terminal;

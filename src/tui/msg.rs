@@ -25,6 +25,18 @@ pub enum Msg {
     },
     /// An effect failed or reported something worth a line (store errors, clipboard).
     Notice(String),
+    /// The store answered a session-browser effect.
+    Browser(crate::tui::browser::BrowserInput),
+    /// A saved session was loaded to be reopened (`turn`: only that turn, focused on `focus`).
+    SessionOpened {
+        result: Result<Box<Session>, String>,
+        turn: Option<u32>,
+        focus: Option<String>,
+    },
+    /// A replay was planned: its grid (or why it could not start).
+    ReplayStarted(Result<Box<crate::tui::replay_grid::ReplayGridState>, String>),
+    /// Progress of the running replay.
+    Replay(Box<crate::engine::replay::ReplayEvent>),
 }
 
 /// A request for IO, executed by the `App`.
@@ -49,6 +61,24 @@ pub enum Effect {
     },
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    /// A session-browser effect (list, search, rename, tags, delete, open): run against the store
+    /// on a background thread, answered with `Msg::Browser` / `Msg::SessionOpened`.
+    Browser(crate::tui::browser::BrowserEffect),
+    /// Load a saved session to reopen it (answered with `Msg::SessionOpened`).
+    OpenSession {
+        id: String,
+        turn: Option<u32>,
+        focus: Option<String>,
+    },
+    /// Replay the prompt set at `path` across `models` (answered with `Msg::ReplayStarted`, then
+    /// `Msg::Replay` events).
+    StartReplay {
+        path: String,
+        models: Vec<crate::catalog::ResolvedModel>,
+        max_cost: Option<f64>,
+    },
+    /// Stop the running replay.
+    CancelReplay,
     Quit,
 }
 

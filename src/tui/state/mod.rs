@@ -4,6 +4,7 @@
 pub mod editor;
 pub mod pane;
 pub mod picker;
+pub mod sessions;
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
@@ -33,7 +34,15 @@ pub const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 #[derive(Debug)]
 pub enum Overlay {
     Picker(PickerState),
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
+    /// The session browser.
+    Browser(Box<crate::tui::browser::BrowserState>),
+    /// The replay grid (`AppState::replay_grid`).
+    Replay,
+    /// Asking for the prompt set to replay.
+    ReplayPath(crate::tui::browser::LineEdit),
 }
 
 /// Maps `Instant`s to wall-clock times without reading a clock: the App gives one pair at start.
@@ -101,6 +110,12 @@ pub struct AppState {
     pub should_quit: bool,
     /// Ctrl+C pressed once while streaming: the next one quits.
     pub quit_armed: bool,
+    /// The last (or running) replay's grid.
+    pub replay_grid: Option<Box<crate::tui::replay_grid::ReplayGridState>>,
+    /// The last prompt-set path typed (offered again).
+    pub replay_path: String,
+    /// The turn to send again once the picker has chosen models.
+    pub rerun: Option<TurnState>,
 }
 
 impl AppState {
@@ -140,6 +155,9 @@ impl AppState {
             size: (80, 24),
             should_quit: false,
             quit_armed: false,
+            replay_grid: None,
+            replay_path: String::new(),
+            rerun: None,
         }
     }
 
@@ -152,6 +170,7 @@ impl AppState {
         match &self.overlay {
             Some(Overlay::Picker(_)) => Mode::Picker,
             Some(Overlay::Help { .. }) => Mode::Help,
+            Some(Overlay::Browser(_) | Overlay::Replay | Overlay::ReplayPath(_)) => Mode::Help,
             None => self.mode,
         }
     }
@@ -191,6 +210,14 @@ pub fn update(state: &mut AppState, msg: Msg) -> Outcome {
         Msg::Paste(text) => on_paste(state, &text),
         Msg::Mouse(ev) => on_mouse(state, ev),
         Msg::Key(key) => on_key(state, key),
+        Msg::Browser(input) => sessions::on_browser_input(state, input),
+        Msg::SessionOpened {
+            result,
+            turn,
+            focus,
+        } => sessions::on_session_opened(state, result, turn, focus),
+        Msg::ReplayStarted(result) => sessions::on_replay_started(state, result),
+        Msg::Replay(ev) => sessions::on_replay_event(state, &ev),
     }
 }
 
@@ -303,6 +330,9 @@ pub fn checkpoint(pane: &PaneState, clock: &WallClock) -> ResponseRecord {
 }
 
 fn on_paste(state: &mut AppState, text: &str) -> Outcome {
+    if let Some(out) = sessions::on_overlay_paste(state, text) {
+        return out;
+    }
     match &mut state.overlay {
         Some(Overlay::Picker(p)) => {
             for c in text.chars().filter(|c| !c.is_control()) {
@@ -312,6 +342,9 @@ fn on_paste(state: &mut AppState, text: &str) -> Outcome {
             p.refilter(&state.catalog, &state.presets);
         }
         Some(Overlay::Help { .. }) => return Outcome::none(),
+        Some(Overlay::Browser(_) | Overlay::Replay | Overlay::ReplayPath(_)) => {
+            return Outcome::none();
+        }
         None => {
             state.mode = Mode::Editor;
             state.editor.insert_str(text);
@@ -366,6 +399,9 @@ fn on_mouse(state: &mut AppState, ev: MouseEvent) -> Outcome {
 }
 
 fn on_key(state: &mut AppState, key: KeyEvent) -> Outcome {
+    if let Some(out) = sessions::on_overlay_key(state, key) {
+        return out;
+    }
     let Some(chord) = KeyChord::from_event(&key) else {
         return Outcome::none();
     };
@@ -427,8 +463,12 @@ pub fn act(state: &mut AppState, action: Action) -> Outcome {
         }
         Action::Close => {
             state.overlay = None;
+            state.rerun = None;
             Outcome::redraw()
         }
+        Action::OpenSessions => sessions::open_browser(state),
+        Action::OpenReplay => sessions::open_replay(state),
+        Action::RerunOnModels => sessions::rerun_on_models(state),
         Action::OpenPicker => {
             let selected = state.panes.iter().map(|p| p.model.id.clone()).collect();
             state.overlay = Some(Overlay::Picker(PickerState::open(
@@ -662,7 +702,8 @@ fn picker_action(state: &mut AppState, action: Action) -> Outcome {
             }
             let chosen = p.selected.clone();
             state.overlay = None;
-            return apply_selection(state, chosen);
+            let out = apply_selection(state, chosen);
+            return sessions::finish_rerun(state, out);
         }
         _ => {}
     }

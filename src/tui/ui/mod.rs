@@ -78,6 +78,17 @@ pub fn render(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
             Clear.render(r, buf);
             help::render(r, buf, *scroll, &state.keymap, theme);
         }
+        Some(Overlay::Browser(b)) => {
+            crate::tui::browser::draw(layout::popup(area, 94, 86), buf, b, theme);
+        }
+        Some(Overlay::Replay) => {
+            if let Some(g) = &state.replay_grid {
+                crate::tui::replay_grid::draw(layout::popup(area, 94, 86), buf, g, theme);
+            }
+        }
+        Some(Overlay::ReplayPath(field)) => {
+            crate::tui::browser::draw_path_prompt(area, buf, field, theme);
+        }
         None => {}
     }
 }
@@ -291,6 +302,7 @@ fn render_status(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
             Action::OpenPicker,
             Action::Help,
             Action::Quit,
+            Action::OpenSessions,
         ],
         Mode::Panes => &[
             Action::FocusNext,
@@ -302,6 +314,8 @@ fn render_status(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
             Action::Retry,
             Action::CancelPane,
             Action::ContinueWithThis,
+            Action::OpenSessions,
+            Action::OpenReplay,
             Action::Edit,
             Action::Help,
         ],
@@ -309,9 +323,18 @@ fn render_status(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
         Mode::Help | Mode::Global => &[Action::Close],
     };
     let mut spans = Vec::new();
+    let mut used = 0usize;
     for a in keys {
         let k = km.keys_for(mode, *a);
         let Some(first) = k.first() else { continue };
+        // Only hints that fit whole: a cut-off hint reads as a different key.
+        let item = format!("{first} {}", s::action_short(*a));
+        let need = unicode_width::UnicodeWidthStr::width(item.as_str())
+            + if spans.is_empty() { 0 } else { 2 };
+        if used + need > area.width as usize {
+            break;
+        }
+        used += need;
         if !spans.is_empty() {
             spans.push(Span::styled("  ", t.style(Slot::Muted)));
         }
