@@ -84,7 +84,7 @@ impl ReplaySink for Store {
 /// 500 ms per cell), final records are written when cells settle.
 pub struct CheckpointSink<'a> {
     store: &'a Store,
-    writer: SessionWriter<'a>,
+    writer: SessionWriter<&'a Store>,
 }
 
 impl<'a> CheckpointSink<'a> {
