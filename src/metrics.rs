@@ -99,6 +99,10 @@ pub struct Recorder {
     pub server: Option<ServerTimings>,
     pub reported_cost: Option<f64>,
     pub retries: u32,
+    /// Content arrived after the last usage report (and the stream did not finish properly):
+    /// the reported output count is stale (Anthropic's `message_start` says 1), so output is
+    /// estimated from the text instead.
+    pub usage_stale: bool,
 }
 
 impl Recorder {
@@ -119,6 +123,7 @@ impl Recorder {
             server: None,
             reported_cost: None,
             retries: 0,
+            usage_stale: false,
         }
     }
 
@@ -157,6 +162,7 @@ impl Recorder {
                     None => *u,
                 };
                 self.usage = Some(merged);
+                self.usage_stale = false;
             }
             StreamEvent::Timings(t) => self.server = Some(t.clone()),
             StreamEvent::Cost(c) => self.reported_cost = Some(*c),
@@ -167,6 +173,9 @@ impl Recorder {
     }
 
     fn content(&mut self, at: Instant) {
+        if self.usage.is_some() {
+            self.usage_stale = true;
+        }
         if self.first_token.is_none() {
             self.first_token = Some(at);
         }
@@ -237,7 +246,8 @@ impl Recorder {
         est_text: impl Fn() -> u64,
         est_reasoning: impl Fn() -> u64,
     ) -> TokenCounts {
-        if let Some(u) = self.usage.filter(|u| u.output.is_some()) {
+        let usage_final = !self.usage_stale || self.ended.is_some();
+        if let Some(u) = self.usage.filter(|u| u.output.is_some() && usage_final) {
             let mut t = TokenCounts::from_usage(&u, TokenSource::Reported);
             if t.input.is_none() {
                 t.input = self.server.as_ref().and_then(|s| s.prompt_tokens);
@@ -503,6 +513,30 @@ mod tests {
         );
         let m = x.finish(at(t0, 300), "ok", "", None);
         assert_eq!((m.tokens.output, m.tokens.reasoning), (Some(45), Some(40)));
+    }
+
+    #[test]
+    fn usage_before_the_text_of_a_cut_stream_is_not_trusted_for_output() {
+        // Anthropic's message_start reports output 1; the stream is then cut after more text.
+        let t0 = Instant::now();
+        let mut r = Recorder::new(t0);
+        r.on_event(
+            at(t0, 10),
+            &StreamEvent::Usage(Usage {
+                input: Some(11),
+                output: Some(1),
+                ..Usage::default()
+            }),
+        );
+        r.on_event(at(t0, 100), &text("Hello there, general Kenobi"));
+        let m = r.finish(at(t0, 200), "Hello there, general Kenobi", "", Some(20));
+        assert_eq!(m.tokens.source, TokenSource::Estimated);
+        assert_eq!(m.tokens.input, Some(11));
+        assert!(m.tokens.output.is_some_and(|o| o > 1));
+        // The same stream finishing properly keeps the report.
+        r.on_event(at(t0, 150), &StreamEvent::Finish { reason: None });
+        let m = r.finish(at(t0, 200), "Hello there, general Kenobi", "", Some(20));
+        assert_eq!(m.tokens.source, TokenSource::Reported);
     }
 
     #[test]

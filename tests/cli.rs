@@ -2,6 +2,8 @@
 //! output shapes, exit codes, stdin, escape sequences, keys never printed. Each test runs with
 //! its own XDG_CONFIG_HOME / XDG_DATA_HOME.
 
+mod support;
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -160,6 +162,22 @@ fn json_lines_have_the_documented_shape() {
             .collect();
         assert!(ts.windows(2).all(|w| w[0] <= w[1]));
     }
+    // Field order as DESIGN §2 prints it.
+    let raw = stdout(&o);
+    let start = format!(r#"{{"type":"start","model":"{SWIFT}","t_ms":0.0}}"#);
+    assert!(raw.lines().any(|l| l == start), "{raw}");
+    let summary_line = raw
+        .lines()
+        .find(|l| l.contains(r#""type":"summary""#))
+        .expect("summary");
+    assert!(
+        summary_line.starts_with(r#"{"type":"summary","model":"#),
+        "{summary_line}"
+    );
+    assert!(
+        summary_line.contains(r#""tokens":{"input":"#),
+        "{summary_line}"
+    );
     let ponder = lines
         .iter()
         .find(|l| l["model"] == PONDER && l["type"] == "summary")
@@ -475,30 +493,51 @@ fn doctor_reports_keys_by_name_only() {
 
 #[test]
 fn ctrl_c_cancels_and_prints_what_arrived() {
+    use std::io::{BufRead, BufReader};
     let env = Env::new();
     let slow = "demo:steady,ttft=5,tps=20";
-    let child = env
-        .cmd(&["run", "-m", slow, "Explain caching"])
+    let mut child = env
+        .cmd(&["run", "--json", "-m", slow, "Explain caching"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    std::thread::sleep(std::time::Duration::from_millis(2000));
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut lines = Vec::new();
+    // Wait for the first delta: the answer is streaming (and the signal handler installed).
+    loop {
+        let mut line = String::new();
+        assert!(
+            reader.read_line(&mut line).expect("read") > 0,
+            "ended early: {lines:?}"
+        );
+        let v: Value = serde_json::from_str(&line).expect("json");
+        lines.push(v.clone());
+        if v["type"] == "delta" {
+            break;
+        }
+    }
     let killed = Command::new("kill")
         .args(["-s", "INT", &child.id().to_string()])
         .status()
         .expect("kill");
     assert!(killed.success());
-    let o = child.wait_with_output().expect("wait");
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let out = stdout(&o);
-    assert!(out.contains("## "), "partial text printed: {out}");
-    assert!(out.contains("[cancelled"), "{out}");
-    let row = out
-        .lines()
-        .find(|l| l.starts_with("demo:steady"))
-        .expect("row");
-    assert!(row.contains("cancelled"), "{row}");
+    for line in reader.lines() {
+        lines.push(serde_json::from_str(&line.expect("line")).expect("json"));
+    }
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(1));
+    let summary = lines
+        .iter()
+        .find(|l| l["type"] == "summary")
+        .expect("summary");
+    assert_eq!(summary["status"], "cancelled");
+    assert!(
+        summary["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("## ")),
+        "partial text kept: {summary}"
+    );
 }
 
 #[test]
@@ -545,5 +584,184 @@ fn models_refresh_lists_what_a_local_server_serves() {
     assert!(
         row.contains("$0") && row.contains("server answering"),
         "{row}"
+    );
+}
+
+// ---- against the fake provider server (tests/support) ----
+
+/// One fake server, one route (and one provider) per behaviour; every model runs in the same
+/// `juxta run`, so each failure must stay on its own model while the others finish.
+#[test]
+fn each_server_failure_is_its_own_clear_error_while_the_others_finish() {
+    use std::time::Duration;
+    use support::{FakeServer, Reply, fixtures};
+
+    let secret = "sk-fake-KEY-never-shown-42";
+    let auth_body = r#"{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#;
+    let not_found = r#"{"error":{"message":"The model `m` does not exist","type":"invalid_request_error","param":null,"code":"model_not_found"}}"#;
+    let limited = r#"{"error":{"message":"Rate limit reached","type":"requests","param":null,"code":"rate_limit_exceeded"}}"#;
+    let server_err = r#"{"error":{"message":"The server had an error","type":"server_error","param":null,"code":null}}"#;
+    let overloaded =
+        r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
+    let server = FakeServer::with_routes_blocking(vec![
+        ("/ok/", vec![fixtures::openai_basic()]),
+        ("/e401/", vec![Reply::error(401, auth_body)]),
+        ("/e404/", vec![Reply::error(404, not_found)]),
+        (
+            "/r429/",
+            vec![
+                Reply::error(429, limited).header("retry-after-ms", "50"),
+                fixtures::openai_basic(),
+            ],
+        ),
+        (
+            "/r500/",
+            vec![Reply::error(500, server_err), fixtures::openai_basic()],
+        ),
+        ("/e529/", vec![Reply::error(529, overloaded)]),
+        (
+            "/slow/",
+            vec![fixtures::openai_basic().delay_first(Duration::from_secs(20))],
+        ),
+        (
+            "/cut/",
+            vec![Reply::sse(&fixtures::openai_words(12)).truncate_after(6)],
+        ),
+        ("/junk/", vec![Reply::sse("data: {this is not json\n\n")]),
+    ]);
+    let refused = support::refused_url();
+    let mut config = String::from(
+        "[timeouts]\nfirst_token_ms = 1500\nidle_ms = 10000\n[retry]\nmax_retries = 2\nbase_delay_ms = 5\nmax_delay_ms = 20\n",
+    );
+    let names = [
+        "ok", "e401", "e404", "r429", "r500", "e529", "slow", "cut", "junk",
+    ];
+    for n in names {
+        config.push_str(&format!(
+            "[providers.{n}]\nprotocol = \"openai\"\nbase_url = \"{}\"\napi_key_env = \"JUXTA_FAKE_KEY\"\n",
+            server.url_with(&format!("/{n}/v1"))
+        ));
+    }
+    config.push_str(&format!(
+        "[providers.refused]\nprotocol = \"openai\"\nbase_url = \"{refused}/v1\"\napi_key_env = \"JUXTA_FAKE_KEY\"\n"
+    ));
+    let env = Env::new().with_config(&config);
+    let mut args: Vec<String> = vec!["run".into(), "--json".into()];
+    for n in names.iter().chain(["refused"].iter()) {
+        args.push("-m".into());
+        args.push(format!("{n}:m"));
+    }
+    args.push("Say foo".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = env
+        .cmd(&args)
+        .env("JUXTA_FAKE_KEY", secret)
+        .output()
+        .expect("run");
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(!all.contains(secret), "the key leaked: {all}");
+    assert_eq!(o.status.code(), Some(1), "{all}");
+    let lines = json_lines(&o);
+    let summary = |n: &str| {
+        lines
+            .iter()
+            .find(|l| l["type"] == "summary" && l["model"] == format!("{n}:m"))
+            .cloned()
+            .unwrap_or_else(|| panic!("no summary for {n}: {all}"))
+    };
+    let expect_ok = |n: &str, retries: u64| {
+        let s = summary(n);
+        assert_eq!(s["status"], "ok", "{n}: {s}");
+        assert_eq!(s["text"], "Foo", "{n}: {s}");
+        assert_eq!(s["retries"], retries, "{n}: {s}");
+        assert_eq!(s["tokens"]["source"], "reported");
+        assert_eq!(
+            (s["tokens"]["input"].clone(), s["tokens"]["output"].clone()),
+            (9.into(), 2.into())
+        );
+    };
+    expect_ok("ok", 0);
+    expect_ok("r429", 1);
+    expect_ok("r500", 1);
+    let expect_err = |n: &str, kind: &str, status: Option<u64>| {
+        let s = summary(n);
+        assert_eq!(s["status"], "error", "{n}: {s}");
+        assert_eq!(s["error"]["kind"], kind, "{n}: {s}");
+        if let Some(st) = status {
+            assert_eq!(s["error"]["status"], st, "{n}: {s}");
+        }
+        assert!(
+            s["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{n}: {s}"
+        );
+        s
+    };
+    expect_err("e401", "auth", Some(401));
+    expect_err("e404", "not_found", Some(404));
+    let o529 = expect_err("e529", "overloaded", Some(529));
+    assert_eq!(o529["retries"], 2, "529 is retried up to max_retries");
+    let slow = expect_err("slow", "timeout", None);
+    assert!(
+        slow["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("first token"))
+    );
+    expect_err("refused", "connect", None);
+    let cut = expect_err("cut", "connect", None);
+    assert!(
+        cut["text"].as_str().is_some_and(|t| t.starts_with("w0 ")),
+        "partial text kept: {cut}"
+    );
+    assert_eq!(cut["retries"], 0, "no retry once tokens arrived");
+    assert_eq!(cut["tokens"]["source"], "estimated");
+    expect_err("junk", "protocol", None);
+    // The error lines come before each failed model's summary.
+    assert_eq!(lines.iter().filter(|l| l["type"] == "error").count(), 7);
+
+    // Text mode marks the partial answer.
+    let text_args: Vec<&str> = vec!["run", "-m", "ok:m", "-m", "cut:m", "Say foo"];
+    let t = env
+        .cmd(&text_args)
+        .env("JUXTA_FAKE_KEY", secret)
+        .output()
+        .expect("run");
+    let out = stdout(&t);
+    assert!(
+        out.contains("w0 w1") && out.contains("[error: connect"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_local_ollama_model_shows_server_timings_and_a_local_cost() {
+    use support::{FakeServer, fixtures};
+    let server = FakeServer::start_blocking(vec![fixtures::ollama()]);
+    let env = Env::new().with_config(&format!(
+        "[providers.ollama]\nbase_url = \"{}\"\n",
+        server.url()
+    ));
+    let o = env.run(&["run", "--json", "-m", "ollama:llama3.2", "Say the"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let lines = json_lines(&o);
+    let s = lines
+        .iter()
+        .find(|l| l["type"] == "summary")
+        .expect("summary");
+    assert_eq!(s["text"], "The");
+    assert_eq!(
+        (s["cost_usd"].clone(), s["cost_source"].clone()),
+        (0.0.into(), "local".into())
+    );
+    assert_eq!(s["open_weights"], true);
+    assert_eq!(s["tokens"]["output"], 282);
+    assert_eq!(s["server"]["source"], "ollama");
+    let t = env.run(&["run", "-m", "ollama:llama3.2", "Say the"]);
+    let out = stdout(&t);
+    assert!(out.contains("$0 (local)"), "{out}");
+    assert!(
+        out.contains("measured by the server (ollama)") && out.contains("62.2 tok/s"),
+        "{out}"
     );
 }

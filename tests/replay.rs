@@ -189,6 +189,21 @@ fn shipped_prompt_sets_parse() {
             "reasoning"
         ]
     );
+    // The same sets are embedded, usable by name wherever juxta is installed.
+    let mut shipped: Vec<&str> = promptset::SHIPPED.iter().map(|(n, _)| *n).collect();
+    shipped.sort();
+    assert_eq!(names, shipped);
+    for name in shipped {
+        let set =
+            promptset::load_file_or_shipped(Path::new(name)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(set.name, name);
+    }
+    let e = promptset::load_file_or_shipped(Path::new("no-such-set")).expect_err("unknown");
+    assert!(
+        e.to_string()
+            .contains("shipped prompt sets, usable by name: coding"),
+        "{e}"
+    );
 }
 
 // ---------------------------------------------------------------- runner (scripted starter)
@@ -638,10 +653,12 @@ async fn killed_replay_saved_in_the_store_resumes_without_repeating_answered_cel
     let id = plan.session.id.clone();
     let first = Scripted::new(40, Some(0.001), Box::new(|_| false));
     let store = juxta::store::Store::open(&db).expect("store");
+    // An owned store behind the SessionWriter: the sink is Send, so the runner can be spawned.
+    let sink = replay::CheckpointSink::new(store, &id);
     let mut h = replay::spawn(
         plan,
         Arc::new(Starter(first.clone())),
-        Some(Box::new(store)),
+        Some(Box::new(sink)),
         opts(1, None),
     );
     let mut settled = 0;
@@ -691,6 +708,150 @@ async fn killed_replay_saved_in_the_store_resumes_without_repeating_answered_cel
     assert_eq!(all.len(), 8, "one response per cell, none duplicated");
     assert!(all.iter().all(|r| r.status == Status::Ok));
 }
+// ---------------------------------------------------------------- runner (real engine)
+
+/// A provider that answers after `delay`, answers 429 (retry after 5 ms) to the first attempt
+/// of each model at every prompt containing "busy", and records the most requests in flight at once.
+struct Counting {
+    active: Arc<AtomicUsize>,
+    max: Arc<AtomicUsize>,
+    requests: Arc<AtomicUsize>,
+    limited: Arc<Mutex<std::collections::HashSet<String>>>,
+}
+
+struct Leave(Arc<AtomicUsize>);
+impl Drop for Leave {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl juxta::provider::Provider for Counting {
+    fn stream(&self, req: juxta::provider::ChatRequest) -> juxta::provider::EventStream {
+        use juxta::provider::{ProviderError, StreamEvent, Usage};
+        let (active, max, requests, limited) = (
+            self.active.clone(),
+            self.max.clone(),
+            self.requests.clone(),
+            self.limited.clone(),
+        );
+        Box::pin(async_stream(move || async move {
+            requests.fetch_add(1, Ordering::SeqCst);
+            let prompt = req
+                .messages
+                .last()
+                .map(|m| m.content.clone())
+                .unwrap_or_default();
+            let key = format!("{}/{prompt}", req.model);
+            if prompt.contains("busy") && limited.lock().expect("lock").insert(key) {
+                let mut e =
+                    ProviderError::new(ErrorKind::RateLimited, "slow down").with_status(429);
+                e.retry_after = Some(Duration::from_millis(5));
+                return vec![Err(e)];
+            }
+            let now = active.fetch_add(1, Ordering::SeqCst) + 1;
+            max.fetch_max(now, Ordering::SeqCst);
+            let _leave = Leave(active.clone());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let usage = Usage {
+                input: Some(3),
+                output: Some(2),
+                ..Default::default()
+            };
+            vec![
+                Ok(StreamEvent::Connected),
+                Ok(StreamEvent::FirstByte),
+                Ok(StreamEvent::Text("fine".into())),
+                Ok(StreamEvent::Text(" thanks".into())),
+                Ok(StreamEvent::Usage(usage)),
+                Ok(StreamEvent::Finish {
+                    reason: Some("stop".into()),
+                }),
+            ]
+        }))
+    }
+    fn list_models(
+        &self,
+    ) -> futures::future::BoxFuture<'static, Result<Vec<String>, juxta::provider::ProviderError>>
+    {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+}
+
+/// A stream of the items an async block produces (all at once, when it completes).
+fn async_stream<F, Fut, T>(f: F) -> impl futures::Stream<Item = T>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Vec<T>>,
+{
+    use futures::StreamExt;
+    futures::stream::once(f()).flat_map(futures::stream::iter)
+}
+
+#[tokio::test]
+async fn engine_backed_replay_honours_concurrency_and_retries_429() {
+    let config = juxta::catalog::Config::from_toml_str(
+        "[providers.fake]\nprotocol = \"openai\"\nbase_url = \"http://127.0.0.1:9/v1\"\n",
+        "test config",
+    )
+    .expect("config");
+    let engine = juxta::engine::Engine::new(Arc::new(config));
+    let counting = Counting {
+        active: Arc::default(),
+        max: Arc::default(),
+        requests: Arc::default(),
+        limited: Arc::default(),
+    };
+    let (max, requests) = (counting.max.clone(), counting.requests.clone());
+    engine.set_provider("fake", Arc::new(counting));
+    let models = vec![
+        engine.resolve("fake:one").expect("resolves"),
+        engine.resolve("fake:two").expect("resolves"),
+    ];
+    let text = "hello\nbusy one\nhow are you\nbusy two\nbye\nagain\n";
+    let spec = ReplaySpec {
+        set: promptset::parse(Path::new("set.txt"), text, Format::Text).expect("parses"),
+        models,
+        repeats: 1,
+        system: None,
+        params: Params::default(),
+    };
+    let sink = MemorySink::default();
+    let mut h = replay::spawn(
+        plan_new(&spec),
+        Arc::new(engine),
+        Some(Box::new(sink.clone())),
+        opts(3, None),
+    );
+    while h.events.recv().await.is_some() {}
+    let report = h.task.await.expect("runner");
+    assert_eq!(
+        report.failures(),
+        0,
+        "{:?}",
+        report
+            .settled
+            .iter()
+            .map(|(_, r)| &r.error)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(report.settled.len(), 12);
+    assert!(
+        max.load(Ordering::SeqCst) <= 3,
+        "{} in flight",
+        max.load(Ordering::SeqCst)
+    );
+    assert!(max.load(Ordering::SeqCst) >= 2, "cells do run in parallel");
+    // 12 cells, plus one rate-limited first attempt for each of the 4 "busy" cells.
+    assert_eq!(requests.load(Ordering::SeqCst), 16);
+    let retried = report
+        .settled
+        .iter()
+        .filter(|(_, r)| r.metrics.retries == 1)
+        .count();
+    assert_eq!(retried, 4, "the engine's retry policy handled the 429s");
+}
+
 // ---------------------------------------------------------------- estimate
 
 #[test]
@@ -707,7 +868,7 @@ fn estimate_counts_input_exactly_and_output_from_max_tokens() {
         .set
         .prompts
         .iter()
-        .map(|p| replay::estimate::count_tokens(&p.text))
+        .map(|p| replay::estimate::prompt_tokens(None, &p.text))
         .sum::<u64>()
         * 2;
     let a = &e.models[0];
@@ -737,6 +898,281 @@ fn estimate_without_max_tokens_states_its_assumption() {
         e.models[0].output_tokens,
         2 * replay::estimate::DEFAULT_OUTPUT_TOKENS
     );
+    // The texts, + 3 per message + 3 to prime the reply.
+    let count = replay::estimate::count_tokens;
+    assert_eq!(
+        replay::estimate::prompt_tokens(None, "question number 1"),
+        count("question number 1") + 6
+    );
+    assert_eq!(
+        replay::estimate::prompt_tokens(Some("Be brief."), "hi"),
+        count("Be brief.") + count("hi") + 9
+    );
     let shown = juxta::commands::replay::describe_estimate(&e, 2, 1, 1, 0);
     assert!(shown.contains("assumed 500 per cell"), "{shown}");
+}
+
+// ---------------------------------------------------------------- the command
+
+const PRICED_DEMO: &str = "demo:echo,ttft=5,tps=2000";
+
+/// Run the binary with the priced-demo config and private config/data folders.
+fn juxta(home: &Path, args: &[&str]) -> std::process::Output {
+    let config = fixture("priced-demo.toml");
+    std::process::Command::new(env!("CARGO_BIN_EXE_juxta"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("HOME", home)
+        .arg("--config")
+        .arg(&config)
+        .arg("replay")
+        .args(args)
+        .output()
+        .expect("juxta runs")
+}
+
+fn stderr_of(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn estimate_above_max_cost_refuses_to_start() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = fixture("ten.txt");
+    let o = juxta(
+        home.path(),
+        &[
+            file.to_str().expect("utf-8"),
+            "-m",
+            PRICED_DEMO,
+            "--max-cost",
+            "0.5",
+        ],
+    );
+    let err = stderr_of(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("estimate: 10 cells"), "{err}");
+    assert!(
+        err.contains("assumed 500 per cell"),
+        "says how output was estimated: {err}"
+    );
+    assert!(err.contains("is above --max-cost $0.5000"), "{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert!(!err.contains("session:"), "nothing started: {err}");
+}
+
+#[test]
+fn cost_cap_stops_the_command_and_says_so() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = fixture("ten.txt");
+    let args = [
+        file.to_str().expect("utf-8"),
+        "-m",
+        PRICED_DEMO,
+        "--max-tokens",
+        "1",
+        "--concurrency",
+        "1",
+    ];
+    let o = juxta(
+        home.path(),
+        &[&args[..], &["--max-cost", "0.2", "--force", "--json"]].concat(),
+    );
+    let err = stderr_of(&o);
+    assert_eq!(o.status.code(), Some(1), "not every cell ran: {err}");
+    assert!(err.contains("cost cap reached"), "{err}");
+    assert!(err.contains("stopped at the cost cap"), "{err}");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    let cells: Vec<&serde_json::Value> = lines.iter().filter(|v| v["type"] == "summary").collect();
+    assert!((1..10).contains(&cells.len()), "{} cells ran", cells.len());
+    assert_eq!(cells[0]["prompt_id"], "p1");
+    assert_eq!(cells[0]["repeat"], 0);
+    let spent: f64 = cells.iter().filter_map(|v| v["cost_usd"].as_f64()).sum();
+    let before_last = spent
+        - cells
+            .last()
+            .and_then(|v| v["cost_usd"].as_f64())
+            .unwrap_or(0.0);
+    assert!(
+        spent >= 0.2 && before_last < 0.2,
+        "stopped at the first cell that reached the cap"
+    );
+    let summary = lines
+        .iter()
+        .find(|v| v["type"] == "model_summary")
+        .expect("a model summary line");
+    assert_eq!(summary["cells"], cells.len());
+
+    // Resuming runs only the cells the cap left out.
+    let id = err
+        .lines()
+        .find_map(|l| l.strip_prefix("session: "))
+        .expect("session id on stderr");
+    let o = juxta(
+        home.path(),
+        &[&args[..], &["--resume", id, "--json"]].concat(),
+    );
+    let err = stderr_of(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let rerun = stdout
+        .lines()
+        .filter(|l| l.contains("\"type\":\"summary\""))
+        .count();
+    assert_eq!(
+        rerun,
+        10 - cells.len(),
+        "answered cells are not asked again"
+    );
+}
+
+#[test]
+fn prompt_set_error_exits_2_naming_file_and_line() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = fixture("bad-line7.toml");
+    let o = juxta(
+        home.path(),
+        &[file.to_str().expect("utf-8"), "-m", PRICED_DEMO],
+    );
+    let err = stderr_of(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("bad-line7.toml:7:"), "{err}");
+}
+
+#[test]
+fn summary_table_marks_estimates_and_never_shows_missing_as_zero() {
+    use juxta::engine::replay::ModelSummary;
+    let base = ModelSummary {
+        model: "a:one".into(),
+        cells: 4,
+        failures: 1,
+        median_ttft_ms: Some(412.34),
+        median_decode_tps: Some(88.06),
+        input_tokens: Some(120),
+        output_tokens: Some(640),
+        tokens_estimated: true,
+        cost_usd: Some(0.000323),
+        unpriced_cells: 0,
+        unknown_cost_cells: 1,
+        cost_estimated: true,
+    };
+    let unpriced = ModelSummary {
+        model: "local:thing".into(),
+        failures: 0,
+        median_ttft_ms: None,
+        median_decode_tps: None,
+        input_tokens: None,
+        output_tokens: None,
+        tokens_estimated: false,
+        cost_usd: None,
+        unpriced_cells: 4,
+        unknown_cost_cells: 0,
+        cost_estimated: false,
+        ..base.clone()
+    };
+    let table = juxta::commands::replay::summary_table(&[base, unpriced]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("model"), "{table}");
+    assert!(
+        lines[2].contains("412 ms") && lines[2].contains("88.1"),
+        "{table}"
+    );
+    assert!(
+        lines[2].contains("~120") && lines[2].contains("~640"),
+        "estimated tokens marked: {table}"
+    );
+    assert!(lines[2].contains("~$0.000323 + 1 unknown"), "{table}");
+    assert!(lines[3].contains("unpriced"), "{table}");
+    assert_eq!(
+        lines[3].matches('–').count(),
+        4,
+        "missing figures shown as –, not 0: {table}"
+    );
+}
+
+/// Starts jobs that stream some text and then hang until cancelled.
+struct Hanging;
+
+impl CellStarter for Hanging {
+    fn start(&self, job: Job, tx: mpsc::Sender<EngineEvent>) -> JobHandle {
+        let cancel = CancellationToken::new();
+        let token = cancel.clone();
+        let tag = job.tag;
+        tokio::spawn(async move {
+            let ev = |kind| EngineEvent {
+                tag,
+                at: Instant::now(),
+                kind,
+            };
+            let _ = tx.send(ev(EventKind::Attempt { n: 1 })).await;
+            let text = juxta::provider::StreamEvent::Text("partial answer".into());
+            let _ = tx.send(ev(EventKind::Stream(text))).await;
+            token.cancelled().await;
+            let record = record_for(
+                &job,
+                Status::Cancelled,
+                Some((ErrorKind::Cancelled, "cancelled")),
+                None,
+            );
+            let _ = tx.send(ev(EventKind::Done(Box::new(record)))).await;
+        });
+        JobHandle { tag, cancel }
+    }
+}
+
+#[tokio::test]
+async fn streaming_text_is_checkpointed_so_a_kill_loses_little() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("juxta.db");
+    let spec = spec(1, &["a:one"], 1);
+    let plan = plan_new(&spec);
+    let id = plan.session.id.clone();
+    let store = juxta::store::Store::open(&db).expect("store");
+    let sink = Box::new(replay::CheckpointSink::new(&store, &id));
+    let (tx, _events) = mpsc::channel(1024);
+    let runner = replay::run(
+        plan,
+        Arc::new(Hanging),
+        Some(sink),
+        opts(1, None),
+        tx,
+        CancellationToken::new(),
+    );
+    let reader = juxta::store::Store::open(&db).expect("second connection");
+    let watch = async {
+        for _ in 0..200 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            if let Ok(s) = reader.load_session(&id)
+                && let Some(r) = s.turns.first().and_then(|t| t.responses.first())
+                && !r.text.is_empty()
+            {
+                return Some(r.clone());
+            }
+        }
+        None
+    };
+    // Whichever ends first: the runner never does, so this drops it mid-stream like a kill.
+    let saved = tokio::select! {
+        _ = runner => None,
+        r = watch => r,
+    };
+    let r = saved.expect("the streaming text was checkpointed within 10 s");
+    assert_eq!(r.text, "partial answer");
+    assert_eq!(r.status, Status::Streaming, "not shown as finished");
+    let again = replay::plan::plan(
+        &spec,
+        Some(reader.load_session(&id).expect("loads")),
+        Utc::now(),
+        "x".into(),
+    )
+    .expect("plans");
+    assert_eq!(
+        again.cells.len(),
+        1,
+        "an unfinished cell runs again on resume"
+    );
 }

@@ -22,7 +22,10 @@ fn decode(parts: &[&[u8]]) -> Vec<SseEvent> {
 fuzz_target!(|data: &[u8]| {
     let (cuts, body) = data.split_at(data.len().min(4));
     let whole = decode(&[body]);
-    let mut points: Vec<usize> = cuts.iter().map(|&c| c as usize % (body.len() + 1)).collect();
+    let mut points: Vec<usize> = cuts
+        .iter()
+        .map(|&c| c as usize % (body.len() + 1))
+        .collect();
     points.sort_unstable();
     let mut parts = Vec::new();
     let mut start = 0;

@@ -65,6 +65,21 @@ pub async fn probe_local(
     futures::future::join_all(futs).await
 }
 
+/// Probe the local servers in a background task; its result is the models they serve, ready
+/// for [`Catalog::add_discovered`]. Must be called within a tokio runtime.
+pub fn discover_in_background(
+    catalog: Catalog,
+    http: reqwest::Client,
+) -> tokio::task::JoinHandle<Vec<ModelDef>> {
+    tokio::spawn(async move {
+        probe_local(&catalog, &http, PROBE_BUDGET)
+            .await
+            .iter()
+            .flat_map(Probe::model_defs)
+            .collect()
+    })
+}
+
 /// Probe one server.
 pub async fn probe(p: &ProviderDef, http: &reqwest::Client, budget: Duration) -> Probe {
     let url = list_url(p);

@@ -21,7 +21,13 @@ pub const EXIT_USAGE: u8 = 2;
 pub fn dispatch(cli: Cli) -> ExitCode {
     let config = cli.config.as_deref();
     let code = match cli.command {
-        None => not_yet("the workbench"),
+        None => match crate::catalog::Config::load(config) {
+            Ok(c) => crate::tui::run(cli.tui, c),
+            Err(e) => {
+                eprintln!("juxta: {e}");
+                EXIT_USAGE
+            }
+        },
         Some(Command::Run(args)) => run::run(args, config),
         Some(Command::Replay(args)) => replay::run(args, config),
         Some(Command::Sessions(a)) => sessions::run(a),

@@ -11,14 +11,16 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use serde_json::json;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
 use super::{EXIT_MODEL_FAILED, EXIT_OK, EXIT_USAGE, run as run_cmd, table};
 use crate::catalog::{Config, ResolvedModel};
 use crate::cli::ReplayArgs;
 use crate::engine::Engine;
 use crate::engine::replay::{
-    self, CellKey, Estimate, ModelSummary, OutputBasis, Plan, ReplayEvent, ReplaySink, ReplaySpec,
-    RunOptions, StopReason,
+    self, CellKey, CheckpointSink, Estimate, ModelSummary, OutputBasis, Plan, ReplayEvent,
+    ReplaySpec, RunOptions, StopReason,
 };
 use crate::promptset;
 use crate::provider::Params;
@@ -61,7 +63,7 @@ fn prepare(args: &ReplayArgs, config_path: Option<&Path>) -> Result<Prepared, St
     if args.resume.is_some() && args.no_save {
         return Err(s::RESUME_NO_SAVE.into());
     }
-    let set = promptset::load(&args.file).map_err(|e| e.to_string())?;
+    let set = promptset::load_file_or_shipped(&args.file).map_err(|e| e.to_string())?;
     let config = Config::load(config_path).map_err(|e| e.to_string())?;
     let engine = Arc::new(Engine::new(Arc::new(config)));
     let mut models: Vec<ResolvedModel> = Vec::new();
@@ -137,6 +139,14 @@ fn execute(args: &ReplayArgs, p: Prepared) -> u8 {
         eprintln!("{}: {}", s::PREFIX, s::refuse_over_cap(total, cap));
         return EXIT_USAGE;
     }
+    if args.max_cost.is_some() {
+        let unpriced = estimate.unpriced();
+        if estimate.priced_total().is_none() {
+            eprintln!("{}: {}", s::PREFIX, s::CAP_UNENFORCEABLE);
+        } else if !unpriced.is_empty() {
+            eprintln!("{}: {}", s::PREFIX, s::cap_ignores(&unpriced));
+        }
+    }
     if plan.cells.is_empty() {
         eprintln!("{}: {}", s::PREFIX, s::NOTHING_TO_DO);
     }
@@ -158,32 +168,41 @@ fn execute(args: &ReplayArgs, p: Prepared) -> u8 {
     let models = plan.models.clone();
     let model_ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
     let session_id = plan.session.id.clone();
-    let sink = store.map(|st| Box::new(st) as Box<dyn ReplaySink>);
     let opts = RunOptions {
         concurrency: args.concurrency,
         max_cost: args.max_cost,
         run_id: 1,
     };
+    // The runner runs on this thread, borrowing the store: streaming text is checkpointed
+    // through the store's SessionWriter, final records written as cells settle.
+    let sink = store
+        .as_ref()
+        .map(|st| Box::new(CheckpointSink::new(st, &session_id)));
     let report = rt.block_on(async {
-        let mut h = replay::spawn(plan, engine, sink, opts);
-        let mut progress = Progress::new(args.json, std::io::stderr().is_terminal());
-        let mut interrupted = false;
-        loop {
-            tokio::select! {
-                ev = h.events.recv() => match ev {
-                    Some(ev) => progress.on_event(&ev, &models),
-                    None => break,
-                },
-                _ = tokio::signal::ctrl_c(), if !interrupted => {
-                    interrupted = true;
-                    progress.clear();
-                    eprintln!("{}: {}", s::PREFIX, s::INTERRUPTING);
-                    h.cancel.cancel();
+        let (tx, mut events) = mpsc::channel(256);
+        let cancel = CancellationToken::new();
+        let runner = replay::run(plan, engine, sink, opts, tx, cancel.clone());
+        let consume = async {
+            let mut progress = Progress::new(args.json, std::io::stderr().is_terminal());
+            let mut interrupted = false;
+            loop {
+                tokio::select! {
+                    ev = events.recv() => match ev {
+                        Some(ev) => progress.on_event(&ev, &models),
+                        None => break,
+                    },
+                    _ = tokio::signal::ctrl_c(), if !interrupted => {
+                        interrupted = true;
+                        progress.clear();
+                        eprintln!("{}: {}", s::PREFIX, s::INTERRUPTING);
+                        cancel.cancel();
+                    }
                 }
             }
-        }
-        progress.clear();
-        h.task.await.unwrap_or_default()
+            progress.clear();
+        };
+        let (report, ()) = tokio::join!(runner, consume);
+        report
     });
 
     for e in &report.save_errors {

@@ -8,9 +8,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use chrono::Utc;
+use std::borrow::Cow;
 
-use serde_json::{Value, json};
+use chrono::Utc;
+use serde::Serialize;
 use tokio::sync::mpsc;
 
 use super::table;
@@ -244,6 +245,9 @@ async fn stream_all(
     let mut done: Vec<Option<ResponseRecord>> = vec![None; models.len()];
     let mut interrupted = false;
     let mut remaining = models.len();
+    // One signal future for the whole loop, so a Ctrl-C between two events is not missed.
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
     while remaining > 0 {
         tokio::select! {
             ev = rx.recv() => {
@@ -265,11 +269,12 @@ async fn stream_all(
                     sv.tick(Instant::now());
                 }
             }
-            _ = tokio::signal::ctrl_c() => {
+            _ = &mut ctrl_c => {
                 if interrupted {
                     return EXIT_MODEL_FAILED;
                 }
                 interrupted = true;
+                ctrl_c.set(tokio::signal::ctrl_c());
                 eprintln!("{}: {}", s::PREFIX, s::INTERRUPTED);
                 for h in &handles {
                     h.cancel();
@@ -311,9 +316,12 @@ impl Output {
         }
     }
 
-    fn line(&mut self, v: &Value) {
+    fn line(&mut self, v: &impl Serialize) {
+        let Ok(text) = serde_json::to_string(v) else {
+            return;
+        };
         let mut lock = self.stdout.lock();
-        let _ = writeln!(lock, "{v}");
+        let _ = writeln!(lock, "{text}");
         let _ = lock.flush();
     }
 
@@ -330,7 +338,12 @@ impl Output {
             EventKind::Attempt { n } => {
                 self.t0.insert(pane, ev.at);
                 if self.json && *n == 0 {
-                    self.line(&json!({"type": "start", "model": model, "t_ms": 0.0}));
+                    self.line(&Line {
+                        kind: "start",
+                        model: &model,
+                        t_ms: 0.0,
+                        ..Line::default()
+                    });
                 }
             }
             EventKind::Retrying { error, delay } => {
@@ -343,26 +356,41 @@ impl Output {
             }
             EventKind::Stream(StreamEvent::Text(t)) if self.json && !t.is_empty() => {
                 let t_ms = t_ms(self.t0.get(&pane));
-                self.line(
-                    &json!({"type": "delta", "model": model, "t_ms": t_ms, "text": clean(t)}),
-                );
+                self.line(&Line {
+                    kind: "delta",
+                    model: &model,
+                    t_ms,
+                    text: Some(clean(t)),
+                    ..Line::default()
+                });
             }
             EventKind::Stream(StreamEvent::Reasoning(t)) if self.json && !t.is_empty() => {
                 let t_ms = t_ms(self.t0.get(&pane));
-                self.line(
-                    &json!({"type": "delta", "model": model, "t_ms": t_ms, "reasoning": clean(t)}),
-                );
+                let reasoning = Some(clean(t));
+                self.line(&Line {
+                    kind: "delta",
+                    model: &model,
+                    t_ms,
+                    reasoning,
+                    ..Line::default()
+                });
             }
             EventKind::Stream(_) => {}
             EventKind::Done(r) => {
                 if self.json {
                     if let Some(e) = &r.error {
                         let t_ms = round1(r.metrics.e2e_ms.unwrap_or(0.0));
-                        self.line(&json!({"type": "error", "model": model, "t_ms": t_ms, "error": {
-                            "kind": e.kind.as_str(), "status": e.status, "message": clean(&e.message)}}));
+                        let error = Some(error_line(e));
+                        self.line(&Line {
+                            kind: "error",
+                            model: &model,
+                            t_ms,
+                            error,
+                            ..Line::default()
+                        });
                     }
                     let m = self.models.get(pane as usize).cloned();
-                    self.line(&summary(r, m.as_ref()));
+                    self.line(&summary_line(r, m.as_ref()));
                 } else {
                     let m = self.models.get(pane as usize).cloned();
                     self.answer(r, m.as_ref());
@@ -445,6 +473,12 @@ impl Output {
             ]);
         }
         let mut text = table::render(&rows, 2);
+        for r in records {
+            if let Some(st) = &r.metrics.server {
+                text.push_str(&server_line(&r.model, st));
+                text.push('\n');
+            }
+        }
         if estimated {
             text.push_str(s::TOKENS_NOTE);
             text.push('\n');
@@ -455,6 +489,27 @@ impl Output {
     }
 }
 
+/// The server's own timings, beside the client's (DESIGN §5).
+fn server_line(model: &str, st: &crate::provider::ServerTimings) -> String {
+    let mut parts = Vec::new();
+    if let Some(v) = st.load_ms {
+        parts.push(format!("{} {}", s::SERVER_LOAD, table::ms(Some(v))));
+    }
+    if let Some(v) = st.queue_ms {
+        parts.push(format!("{} {}", s::SERVER_QUEUE, table::ms(Some(v))));
+    }
+    if let Some(v) = st.prompt_eval_ms {
+        parts.push(format!("{} {}", s::SERVER_PROMPT_EVAL, table::ms(Some(v))));
+    }
+    if let Some(v) = st.decode_tps() {
+        parts.push(format!("{} {v:.1} tok/s", s::SERVER_DECODE));
+    }
+    if let Some(v) = st.total_ms {
+        parts.push(format!("{} {}", s::SERVER_TOTAL, table::ms(Some(v))));
+    }
+    s::server_timings(model, &st.source, &parts.join(" · "))
+}
+
 fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
@@ -463,52 +518,130 @@ fn round_opt(v: Option<f64>) -> Option<f64> {
     v.map(round1)
 }
 
-/// The `summary` line of DESIGN §2 (fields may be added, never renamed).
-pub fn summary(r: &ResponseRecord, m: Option<&ResolvedModel>) -> Value {
+/// The `summary` line of DESIGN §2, fields in its order (fields may be added, never renamed).
+#[derive(Serialize)]
+struct Summary<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    model: &'a str,
+    status: &'static str,
+    ttft_ms: Option<f64>,
+    ttfat_ms: Option<f64>,
+    e2e_ms: Option<f64>,
+    decode_tps: Option<f64>,
+    tokens: Tokens,
+    cost_usd: Option<f64>,
+    cost_source: &'static str,
+    retries: u32,
+    text: Cow<'a, str>,
+    // Additions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorLine<'a>>,
+    reasoning: Cow<'a, str>,
+    cost_estimated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    computed_cost_usd: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    price: Option<PriceRef<'a>>,
+    ttfb_ms: Option<f64>,
+    gap_p50_ms: Option<f64>,
+    gap_p95_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server: Option<&'a crate::provider::ServerTimings>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider: Option<&'a str>,
+    open_weights: bool,
+    simulated: bool,
+}
+
+#[derive(Serialize)]
+struct Tokens {
+    input: Option<u64>,
+    cached_input: Option<u64>,
+    output: Option<u64>,
+    reasoning: Option<u64>,
+    source: &'static str,
+    cache_write: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    kind: &'static str,
+    status: Option<u16>,
+    message: Cow<'a, str>,
+}
+
+#[derive(Serialize)]
+struct PriceRef<'a> {
+    as_of: &'a str,
+    source: &'a str,
+}
+
+fn error_line(e: &crate::record::ErrorInfo) -> ErrorLine<'_> {
+    ErrorLine {
+        kind: e.kind.as_str(),
+        status: e.status,
+        message: clean(&e.message),
+    }
+}
+
+/// A `start`, `delta` or `error` line (DESIGN §2), fields in its order.
+#[derive(Default, Serialize)]
+struct Line<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    model: &'a str,
+    t_ms: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<Cow<'a, str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reasoning: Option<Cow<'a, str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorLine<'a>>,
+}
+
+/// The `summary` line as a JSON value (used by `juxta replay` to add its own fields).
+pub fn summary(r: &ResponseRecord, m: Option<&ResolvedModel>) -> serde_json::Value {
+    serde_json::to_value(summary_line(r, m)).unwrap_or(serde_json::Value::Null)
+}
+
+/// The summary line of a settled response, fields in DESIGN §2's order.
+fn summary_line<'a>(r: &'a ResponseRecord, m: Option<&'a ResolvedModel>) -> Summary<'a> {
     let t = &r.metrics.tokens;
-    let mut v = json!({
-        "type": "summary",
-        "model": r.model,
-        "status": r.status.as_str(),
-        "ttft_ms": round_opt(r.metrics.ttft_ms),
-        "ttfat_ms": round_opt(r.metrics.ttfat_ms),
-        "e2e_ms": round_opt(r.metrics.e2e_ms),
-        "decode_tps": r.metrics.decode_tps.map(round1),
-        "tokens": {
-            "input": t.input,
-            "cached_input": t.cached_input,
-            "cache_write": t.cache_write,
-            "output": t.output,
-            "reasoning": t.reasoning,
-            "source": t.source.as_str(),
+    Summary {
+        kind: "summary",
+        model: &r.model,
+        status: r.status.as_str(),
+        ttft_ms: round_opt(r.metrics.ttft_ms),
+        ttfat_ms: round_opt(r.metrics.ttfat_ms),
+        e2e_ms: round_opt(r.metrics.e2e_ms),
+        decode_tps: round_opt(r.metrics.decode_tps),
+        tokens: Tokens {
+            input: t.input,
+            cached_input: t.cached_input,
+            output: t.output,
+            reasoning: t.reasoning,
+            source: t.source.as_str(),
+            cache_write: t.cache_write,
         },
-        "cost_usd": r.cost.usd,
-        "cost_source": r.cost.source.as_str(),
-        "cost_estimated": r.cost.estimated,
-        "retries": r.metrics.retries,
-        "text": clean(&r.text),
-        "reasoning": clean(&r.reasoning),
-        "ttfb_ms": round_opt(r.metrics.ttfb_ms),
-        "gap_p50_ms": round_opt(r.metrics.gap_p50_ms),
-        "gap_p95_ms": round_opt(r.metrics.gap_p95_ms),
-        "open_weights": r.open_weights,
-        "simulated": r.simulated,
-    });
-    if let Some(c) = r.cost.computed_usd {
-        v["computed_cost_usd"] = json!(c);
+        cost_usd: r.cost.usd,
+        cost_source: r.cost.source.as_str(),
+        retries: r.metrics.retries,
+        text: clean(&r.text),
+        error: r.error.as_ref().map(error_line),
+        reasoning: clean(&r.reasoning),
+        cost_estimated: r.cost.estimated,
+        computed_cost_usd: r.cost.computed_usd,
+        price: r.price.as_ref().map(|p| PriceRef {
+            as_of: &p.as_of,
+            source: &p.source,
+        }),
+        ttfb_ms: round_opt(r.metrics.ttfb_ms),
+        gap_p50_ms: round_opt(r.metrics.gap_p50_ms),
+        gap_p95_ms: round_opt(r.metrics.gap_p95_ms),
+        server: r.metrics.server.as_ref(),
+        provider: m.map(|m| m.provider.id.as_str()),
+        open_weights: r.open_weights,
+        simulated: r.simulated,
     }
-    if let Some(p) = &r.price {
-        v["price"] = json!({"as_of": p.as_of, "source": p.source});
-    }
-    if let Some(e) = &r.error {
-        v["error"] =
-            json!({"kind": e.kind.as_str(), "status": e.status, "message": clean(&e.message)});
-    }
-    if let Some(st) = &r.metrics.server {
-        v["server"] = json!(st);
-    }
-    if let Some(m) = m {
-        v["provider"] = json!(m.provider.id);
-    }
-    v
 }

@@ -232,9 +232,17 @@ async fn settle(
 ) {
     let end = Instant::now();
     // With neither a token nor a usage report, nothing says the prompt was billed: no input
-    // estimate (the cost stays unknown rather than a guess).
+    // estimate (the cost stays unknown rather than a guess). When the input was reported, no
+    // estimate is needed (and the tokenizer is not loaded).
     // The tokenizer may still be loading: count off the async workers.
     let billed = a.rec.first_token.is_some() || a.rec.usage.is_some();
+    let reported_input = a.rec.usage.and_then(|u| u.input).is_some()
+        || a.rec
+            .server
+            .as_ref()
+            .and_then(|s| s.prompt_tokens)
+            .is_some();
+    let needs_input_estimate = billed && !reported_input;
     let request = job.request.clone();
     let Attempt {
         rec,
@@ -243,7 +251,7 @@ async fn settle(
     } = a;
     let m = &job.model;
     let metrics = tokio::task::spawn_blocking(move || {
-        let input_estimate = billed.then(|| input_tokens(&request));
+        let input_estimate = needs_input_estimate.then(|| input_tokens(&request));
         let metrics = rec.finish(end, &text, &reasoning, input_estimate);
         (metrics, rec.reported_cost, text, reasoning)
     })

@@ -27,7 +27,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use estimate::{Estimate, ModelEstimate, OutputBasis};
 pub use plan::{Cell, Plan, PlanError, ReplaySpec};
-pub use sink::ReplaySink;
+pub use sink::{CheckpointSink, ReplaySink};
 pub use summary::{ModelSummary, summarize};
 
 use super::{Engine, EngineEvent, EventKind, Job, JobHandle, JobTag};
@@ -87,13 +87,14 @@ pub enum ReplayEvent {
         cell: CellKey,
         event: EngineEvent,
     },
-    /// A cell settled; `saved` is false when saving failed (`save_error` says why).
+    /// A cell settled; `save_error` says why it could not be saved, if it could not.
     CellSettled {
         cell: CellKey,
         record: Box<ResponseRecord>,
         save_error: Option<String>,
     },
-    /// Priced spending of this run so far, and how many settled cells were unpriced.
+    /// Priced spending of this run so far, and how many settled cells had no cost figure (an
+    /// unpriced model, or a failure before any token count was known).
     Spent {
         usd: f64,
         unpriced_cells: usize,
@@ -122,7 +123,9 @@ pub struct ReplayReport {
     pub settled: Vec<(CellKey, ResponseRecord)>,
     /// Cells that never started (cap or cancel).
     pub not_started: usize,
+    /// Priced spending of this run (cells without a cost figure add nothing).
     pub spent_usd: f64,
+    /// Settled cells without a cost figure.
     pub unpriced_cells: usize,
     pub stopped: Option<StopReason>,
     /// Saving problems (the run goes on; the first few are kept).
@@ -160,7 +163,7 @@ pub struct ReplayHandle {
 pub fn spawn(
     plan: Plan,
     starter: Arc<dyn CellStarter>,
-    sink: Option<Box<dyn ReplaySink>>,
+    sink: Option<Box<dyn ReplaySink + Send>>,
     opts: RunOptions,
 ) -> ReplayHandle {
     let (tx, rx) = mpsc::channel(256);
@@ -175,6 +178,9 @@ pub fn spawn(
 
 const MAX_SAVE_ERRORS: usize = 5;
 
+/// How often a sink is given the chance to checkpoint streams that went quiet.
+const TICK: std::time::Duration = std::time::Duration::from_millis(250);
+
 struct InFlight {
     key: CellKey,
     handle: JobHandle,
@@ -183,10 +189,10 @@ struct InFlight {
 
 /// Run a planned replay to the end (or the cap, or `cancel`). Events go to `events`; a closed
 /// receiver does not stop the run.
-pub async fn run(
+pub async fn run<S: ReplaySink + ?Sized>(
     plan: Plan,
     starter: Arc<dyn CellStarter>,
-    mut sink: Option<Box<dyn ReplaySink>>,
+    mut sink: Option<Box<S>>,
     opts: RunOptions,
     events: mpsc::Sender<ReplayEvent>,
     cancel: CancellationToken,
@@ -242,10 +248,7 @@ pub async fn run(
                 let cell = &plan.cells[idx];
                 let model = &plan.models[cell.model];
                 let provider = model.provider.id.clone();
-                let provider_limit = model
-                    .provider
-                    .max_concurrency
-                    .map_or(limit, |m| m.clamp(1, limit));
+                let provider_limit = provider_limit(&model.provider, limit);
                 let busy = per_provider.get(&provider).copied().unwrap_or(0);
                 if busy >= provider_limit {
                     i += 1;
@@ -257,15 +260,18 @@ pub async fn run(
                     run: opts.run_id,
                     pane: idx as u32,
                 };
+                // The engine's own per-provider semaphore takes the same bound.
+                let mut job_model = model.clone();
+                job_model.provider.max_concurrency = Some(provider_limit);
                 let job = Job {
                     tag,
-                    model: model.clone(),
+                    model: job_model,
                     request: cell.request.clone(),
                     repeat: cell.repeat,
                 };
                 if let Some(sink) = sink.as_mut() {
                     let rec = sink::placeholder(model, cell.pane, cell.repeat, chrono::Utc::now());
-                    if let Err(e) = sink.save_response(&session_id, cell.turn, &rec) {
+                    if let Err(e) = sink.cell_started(&session_id, tag, cell.turn, &rec) {
                         note_save_error(&mut report, e);
                     }
                 }
@@ -287,6 +293,12 @@ pub async fn run(
         }
         let ev = tokio::select! {
             ev = rx.recv() => ev,
+            _ = tokio::time::sleep(TICK) => {
+                if let Some(Err(e)) = sink.as_mut().map(|s| s.tick(std::time::Instant::now())) {
+                    note_save_error(&mut report, e);
+                }
+                continue;
+            }
             _ = cancel.cancelled(), if !stop_starting => {
                 stop_starting = true;
                 report.stopped = Some(StopReason::Cancelled);
@@ -312,7 +324,7 @@ pub async fn run(
                 record.repeat = key.repeat;
                 let save_error = sink
                     .as_mut()
-                    .and_then(|s| s.save_response(&session_id, key.turn, &record).err());
+                    .and_then(|s| s.cell_done(&session_id, ev.tag, key.turn, &record).err());
                 if let Some(e) = &save_error {
                     note_save_error(&mut report, e.clone());
                 }
@@ -352,15 +364,15 @@ pub async fn run(
             }
             kind => {
                 let key = flight.key.clone();
-                emit(ReplayEvent::CellStream {
-                    cell: key,
-                    event: EngineEvent {
-                        tag: ev.tag,
-                        at: ev.at,
-                        kind,
-                    },
-                })
-                .await;
+                let event = EngineEvent {
+                    tag: ev.tag,
+                    at: ev.at,
+                    kind,
+                };
+                if let Some(Err(e)) = sink.as_mut().map(|s| s.cell_event(&event)) {
+                    note_save_error(&mut report, e);
+                }
+                emit(ReplayEvent::CellStream { cell: key, event }).await;
             }
         }
     }
@@ -376,6 +388,17 @@ pub async fn run(
     })
     .await;
     report
+}
+
+/// Cells in flight at once for a provider: `--concurrency`, lowered by the provider's own
+/// `max_concurrency`; a local server without one keeps the engine's default for local servers.
+pub fn provider_limit(p: &crate::catalog::ProviderDef, concurrency: usize) -> usize {
+    let own = match p.max_concurrency {
+        Some(m) => m,
+        None if p.local => super::limits::limit_for(p),
+        None => concurrency,
+    };
+    own.clamp(1, concurrency.max(1))
 }
 
 fn note_save_error(report: &mut ReplayReport, e: String) {

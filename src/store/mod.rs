@@ -15,6 +15,7 @@ pub mod process;
 mod rows;
 pub mod schema;
 mod search;
+mod tags;
 pub mod writer;
 
 use std::fmt;

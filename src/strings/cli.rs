@@ -104,3 +104,12 @@ pub fn doctor_local_down(why: &str) -> String {
 }
 pub const DOCTOR_DEMO: &str = "built in (simulated)";
 pub const DOCTOR_REMOTE: &str = "remote (not contacted)";
+
+pub const SERVER_LOAD: &str = "load";
+pub const SERVER_QUEUE: &str = "queue";
+pub const SERVER_PROMPT_EVAL: &str = "prompt eval";
+pub const SERVER_DECODE: &str = "decode";
+pub const SERVER_TOTAL: &str = "total";
+pub fn server_timings(model: &str, source: &str, parts: &str) -> String {
+    format!("{model}: measured by the server ({source}): {parts}")
+}

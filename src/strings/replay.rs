@@ -11,6 +11,12 @@ pub const JSONL_PROMPT_NOT_STRING: &str = "\"prompt\" must be a string";
 pub fn read_failed(err: &str) -> String {
     format!("cannot read the prompt set: {err}")
 }
+pub fn not_found_shipped(msg: &str, shipped: &[&str]) -> String {
+    format!(
+        "{msg} (shipped prompt sets, usable by name: {})",
+        shipped.join(", ")
+    )
+}
 pub fn bad_toml(msg: &str) -> String {
     format!("not a valid prompt set: {}", msg.trim_end())
 }
@@ -70,6 +76,8 @@ pub const NOTHING_TO_DO: &str = "every cell is already answered: nothing to run"
 pub const INTERRUPTING: &str =
     "interrupted: cancelling the cells in flight (answered cells are saved)";
 pub const UNPRICED: &str = "unpriced";
+pub const CAP_UNENFORCEABLE: &str =
+    "warning: no model in this replay has a price, so --max-cost cannot stop it";
 pub const SUMMARY_HEADER: [&str; 8] = [
     "model",
     "median TTFT",
@@ -104,7 +112,7 @@ pub fn estimate_header(
     s
 }
 pub fn tokens_exact(n: u64) -> String {
-    format!("input {n} tok (o200k, exact)")
+    format!("input {n} tok (o200k with chat formatting, exact)")
 }
 pub fn tokens_estimated(n: u64) -> String {
     format!("input ~{n} tok (estimated with o200k; the model's own tokenizer differs)")
@@ -179,11 +187,18 @@ pub fn progress_line(
     let mut s =
         format!("{bar} {done}/{total} cells · {running} running · {failed} failed · {spent}");
     if unpriced > 0 {
-        s.push_str(&format!(" (+{unpriced} unpriced)"));
+        s.push_str(&format!(" (+{unpriced} cells without a cost)"));
     }
     s
 }
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+pub fn cap_ignores(unpriced: &[&str]) -> String {
+    format!(
+        "warning: spending on unpriced models ({}) is unknown and not counted against --max-cost",
+        unpriced.join(", ")
+    )
 }
