@@ -84,8 +84,8 @@ fn plain_bradley_terry_of_three_to_one_is_odds_of_three() {
         },
     ];
     let r = bradley_terry(2, &games, 0.0);
-    assert!((r[0] - 1595.424_250_9).abs() < 1e-4, "{r:?}");
-    assert!((r[1] - 1404.575_749_1).abs() < 1e-4, "{r:?}");
+    assert!((r[0] - 1_595.424_250_9).abs() < 1e-4, "{r:?}");
+    assert!((r[1] - 1_404.575_749_1).abs() < 1e-4, "{r:?}");
     assert!((rating::expected(r[0], r[1]) - 0.75).abs() < 1e-6);
 }
 
@@ -95,8 +95,8 @@ fn one_win_with_the_anchor_has_the_hand_solved_rating() {
     // By symmetry p_b = 1/p_a = 1/x, and the MM fixed point solves
     // x²/(x²+1) + 2x/(x+1) = 2, so x = 1.695621 and a = 1500 + 400·log10(x) = 1591.73.
     let b = leaderboard(&[ballot("s", 0, &["a", "b"], Some("a"), false, 0)]);
-    assert!((get(&b, "a").rating - 1591.731_49).abs() < 1e-3, "{b:?}");
-    assert!((get(&b, "b").rating - 1408.268_51).abs() < 1e-3, "{b:?}");
+    assert!((get(&b, "a").rating - 1_591.731_49).abs() < 1e-3, "{b:?}");
+    assert!((get(&b, "b").rating - 1_408.268_51).abs() < 1e-3, "{b:?}");
 }
 
 #[test]

@@ -1,0 +1,222 @@
+//! `juxta leaderboard` on votes seeded through the Store API, with its own XDG_CONFIG_HOME /
+//! XDG_DATA_HOME per test.
+
+#[path = "fixtures/session.rs"]
+mod fixture;
+
+use std::process::{Command, Output, Stdio};
+
+use juxta::record::{Session, Vote};
+use juxta::store::Store;
+use serde_json::Value;
+
+const GPT: &str = fixture::MODELS[0];
+const DEMO: &str = fixture::MODELS[1];
+const MYLAB: &str = fixture::MODELS[2];
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        Env {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    fn db(&self) -> std::path::PathBuf {
+        self.dir.path().join("data").join("juxta").join("juxta.db")
+    }
+
+    fn store(&self) -> Store {
+        Store::open(&self.db()).expect("open store")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_juxta"))
+            .arg("leaderboard")
+            .args(args)
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .env("HOME", self.dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .expect("run juxta")
+    }
+}
+
+fn vote(turn: u32, winner: Option<&str>, blind: bool, t: i64) -> Vote {
+    Vote {
+        turn,
+        winner: winner.map(str::to_owned),
+        blind,
+        created_at: fixture::at(100 + t),
+    }
+}
+
+fn session(id: &str, tags: &[&str], votes: Vec<Vote>) -> Session {
+    let mut s = fixture::session(id);
+    s.tags = tags.iter().map(|t| (*t).to_owned()).collect();
+    s.votes = votes;
+    s
+}
+
+/// Six sessions tagged "rust", each a vote for GPT in turn 0 (GPT, DEMO, MYLAB), one of them
+/// also a tie in turn 1 (GPT, DEMO); one session tagged "other" with a blind vote for DEMO in
+/// turn 1. GPT: 12/1/1, DEMO: 1/6/1, MYLAB: 0/6/0.
+fn seed(env: &Env) {
+    let store = env.store();
+    for i in 0..6 {
+        let mut votes = vec![vote(0, Some(GPT), false, i)];
+        if i == 0 {
+            votes.push(vote(1, None, false, 50));
+        }
+        store
+            .create_session(&session(&format!("01rust{i:07}"), &["rust"], votes))
+            .expect("seed");
+    }
+    store
+        .create_session(&session(
+            "01other000000",
+            &["other"],
+            vec![vote(1, Some(DEMO), true, 60)],
+        ))
+        .expect("seed");
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn with_no_votes_it_says_how_to_vote() {
+    let env = Env::new();
+    let out = env.run(&[]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(err.contains("no votes yet"), "{err}");
+    assert!(err.contains("press v"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn the_table_ranks_models_and_says_where_figures_come_from() {
+    let env = Env::new();
+    seed(&env);
+    let out = env.run(&[]);
+    assert!(out.status.success(), "{out:?}");
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("3 model(s) rated from 8 vote(s), 1 blind"),
+        "{s}"
+    );
+    let rows: Vec<&str> = s
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with(['1', '2', '3']))
+        .collect();
+    assert_eq!(rows.len(), 3, "{s}");
+    assert!(rows[0].contains(GPT) && rows[0].contains("12/1/1"), "{s}");
+    assert!(rows[1].contains(DEMO) && rows[1].contains("1/6/1"), "{s}");
+    assert!(rows[2].contains(MYLAB) && rows[2].contains("0/6/0"), "{s}");
+    // DEMO: 1 of its 8 comparisons was blind (12.5%).
+    assert!(rows[1].contains("12%"), "{s}");
+    for h in [
+        "rank",
+        "model",
+        "rating",
+        "W/L/T",
+        "comparisons",
+        "win rate",
+        "blind",
+    ] {
+        assert!(
+            s.lines().next_back().is_some() && s.contains(h),
+            "{h} missing: {s}"
+        );
+    }
+    assert!(s.contains("Bradley-Terry"), "{s}");
+    assert!(s.contains(&env.db().display().to_string()), "{s}");
+    assert!(!s.contains("provisional"), "{s}");
+}
+
+#[test]
+fn a_tag_keeps_only_its_sessions_and_few_comparisons_are_provisional() {
+    let env = Env::new();
+    seed(&env);
+    let out = env.run(&["--tag", "other"]);
+    assert!(out.status.success(), "{out:?}");
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("2 model(s) rated from 1 vote(s), 1 blind"),
+        "{s}"
+    );
+    assert!(s.contains("tagged \"other\""), "{s}");
+    assert!(
+        s.lines()
+            .any(|l| l.starts_with("1*") && l.contains(DEMO) && l.contains("1/0/0")),
+        "{s}"
+    );
+    assert!(
+        s.lines()
+            .any(|l| l.starts_with("2*") && l.contains(GPT) && l.contains("0/1/0")),
+        "{s}"
+    );
+    assert!(s.contains("provisional: fewer than 5 comparisons"), "{s}");
+    assert!(!s.contains(MYLAB), "{s}");
+
+    let none = env.run(&["--tag", "nope"]);
+    assert!(none.status.success());
+    assert!(none.stdout.is_empty());
+    assert!(text(&none.stderr).contains("no votes in sessions tagged \"nope\""));
+}
+
+#[test]
+fn json_prints_one_model_per_line_best_first() {
+    let env = Env::new();
+    seed(&env);
+    let out = env.run(&["--json"]);
+    assert!(out.status.success(), "{out:?}");
+    let lines: Vec<Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["model"], GPT);
+    assert_eq!(lines[0]["rank"], 1);
+    assert_eq!(lines[0]["wins"], 12);
+    assert_eq!(lines[0]["losses"], 1);
+    assert_eq!(lines[0]["ties"], 1);
+    assert_eq!(lines[0]["comparisons"], 14);
+    assert_eq!(lines[0]["provisional"], false);
+    assert!(
+        lines[0]["method"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Bradley-Terry")
+    );
+    let r: Vec<f64> = lines
+        .iter()
+        .map(|l| l["rating"].as_f64().unwrap_or(f64::NAN))
+        .collect();
+    assert!(r[0] > 1500.0 && r[0] > r[1] && r[1] > r[2], "{r:?}");
+    assert_eq!(lines[2]["model"], MYLAB);
+    assert_eq!(lines[2]["win_rate"], 0.0);
+}
+
+#[test]
+fn model_names_cannot_drive_the_terminal() {
+    let env = Env::new();
+    let mut s = session("01escape00000", &[], vec![vote(1, None, false, 0)]);
+    for r in &mut s.turns[1].responses {
+        r.model = format!("evil:\u{1b}]52;c;aGk=\u{7}{}", r.pane);
+    }
+    env.store().create_session(&s).expect("seed");
+    let out = env.run(&[]);
+    assert!(out.status.success(), "{out:?}");
+    let s = text(&out.stdout);
+    assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{s:?}");
+    assert!(s.contains("evil:0") && s.contains("0/0/1"), "{s}");
+}
