@@ -78,3 +78,10 @@ pub fn voted_for(model: &str, blind: bool) -> String {
     }
 }
 pub const VOTED_TIE: &str = "voted: a tie";
+pub const BLIND_NEXT_LABEL: &str = "blind next";
+pub const NO_SUCH_PANE: &str = "no such pane in this turn";
+pub const HELP_VOTE: &str =
+    "vote for the best answer: then a pane number (v or enter: the focused pane, =: a tie)";
+pub const HELP_VOTE_TIE: &str = "vote: a tie / all bad";
+pub const HELP_BLIND: &str =
+    "blind mode for the next turn: names hidden, panes shuffled until you vote";
