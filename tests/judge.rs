@@ -220,3 +220,117 @@ fn model_names_cannot_drive_the_terminal() {
     assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{s:?}");
     assert!(s.contains("evil:0") && s.contains("0/0/1"), "{s}");
 }
+
+/// The workbench with demo models and a store in the test's data folder: blind mode, a vote
+/// for the answer shown first; the vote lands in the store, blind, and `juxta leaderboard`
+/// counts it.
+#[test]
+fn a_blind_vote_in_the_workbench_reaches_the_leaderboard() {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use juxta::catalog::Config;
+    use juxta::cli::TuiArgs;
+    use juxta::engine::Engine;
+    use juxta::tui::app::App;
+    use juxta::tui::keymap::Mode;
+    use juxta::tui::msg::Msg;
+    use juxta::tui::run as tui_run;
+    use juxta::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn key(c: KeyCode) -> Msg {
+        Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+    }
+
+    let env = Env::new();
+    let config = Config::presets_only().expect("presets");
+    let args = TuiArgs {
+        models: vec![
+            "demo:swift,ttft=5,tps=3000".into(),
+            "demo:steady,ttft=10,tps=2000".into(),
+        ],
+        ..TuiArgs::default()
+    };
+    let mut st =
+        tui_run::initial_state(&args, &config, Instant::now(), chrono::Utc::now()).expect("state");
+    st.size = (120, 36);
+    let store = env.store();
+    let engine = Arc::new(Engine::new(Arc::new(config)));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let theme = Theme::load("dark", None).expect("theme");
+    let (winner, session) = rt.block_on(async move {
+        let term = Terminal::new(TestBackend::new(120, 36)).expect("terminal");
+        let mut app = App::new(term, st, theme, engine, 30).with_store(store);
+        app.state.mode = Mode::Panes;
+        app.apply(key(KeyCode::Char('b')));
+        app.state.mode = Mode::Editor;
+        let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+        for c in "Which sort is stable?".chars() {
+            tx.send(key(KeyCode::Char(c))).await.expect("send");
+        }
+        tx.send(key(KeyCode::Enter)).await.expect("send");
+        let run = tokio::time::timeout(
+            Duration::from_secs(60),
+            app.run_until(&mut rx, |s| {
+                s.session.created
+                    && s.panes
+                        .iter()
+                        .all(|p| p.status.is_some_and(|st| st.is_settled()))
+            }),
+        )
+        .await;
+        assert!(run.is_ok(), "every pane settles in time");
+        app.draw().expect("draw");
+        let screen = format!("{}", app.terminal.backend());
+        assert!(screen.contains("Model A"), "{screen}");
+        assert!(
+            !screen.contains("swift") && !screen.contains("steady"),
+            "{screen}"
+        );
+        let winner = app.state.panes[0].model.id.clone();
+        app.state.mode = Mode::Panes;
+        app.apply(key(KeyCode::Char('v')));
+        app.apply(key(KeyCode::Char('1')));
+        app.draw().expect("draw");
+        let screen = format!("{}", app.terminal.backend());
+        assert!(
+            screen.contains("swift") && screen.contains("steady"),
+            "{screen}"
+        );
+        (winner, app.state.session.id.clone())
+    });
+    // The store writer runs on its own thread: wait for the vote.
+    let t0 = Instant::now();
+    let votes = loop {
+        let votes = env.store().all_votes().expect("votes");
+        if !votes.is_empty() {
+            break votes;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(20), "the vote is saved");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(votes.len(), 1);
+    assert_eq!(votes[0].0, session);
+    assert_eq!(votes[0].1.winner.as_deref(), Some(winner.as_str()));
+    assert!(votes[0].1.blind);
+    assert_eq!(votes[0].1.turn, 0);
+
+    let out = env.run(&["--json"]);
+    assert!(out.status.success(), "{out:?}");
+    let lines: Vec<Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["model"], winner.as_str());
+    assert_eq!(lines[0]["wins"], 1);
+    assert_eq!(lines[0]["blind_share"], 1.0);
+    assert_eq!(lines[1]["losses"], 1);
+}

@@ -649,7 +649,7 @@ pub fn act(state: &mut AppState, action: Action) -> Outcome {
             }
             let keep = state.focus.min(state.panes.len() - 1);
             let pane = state.panes.remove(keep);
-            state.notice = Some(s::continuing_with(&pane.model.id));
+            state.notice = Some(s::continuing_with(pane.shown_name()));
             state.panes = vec![pane];
             state.focus = 0;
             state.zoom = false;
