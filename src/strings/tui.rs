@@ -116,9 +116,14 @@ pub const FASTEST: &str = "fastest";
 pub fn turn_label(n: u32) -> String {
     format!("turn {n}")
 }
-pub fn plus_unknown(n: usize) -> String {
-    format!(" + {n} not priced yet")
+pub const COST_PENDING: &str = "cost when settled";
+pub fn plus_pending(n: usize) -> String {
+    format!(" so far, {n} streaming")
 }
+pub fn plus_unpriced(n: usize) -> String {
+    format!(" + {n} unpriced")
+}
+pub const SYSTEM_NONE: &str = "none";
 pub fn pane_of(i: usize, n: usize) -> String {
     format!("pane {i}/{n}")
 }
