@@ -334,3 +334,29 @@ fn a_blind_vote_in_the_workbench_reaches_the_leaderboard() {
     assert_eq!(lines[0]["blind_share"], 1.0);
     assert_eq!(lines[1]["losses"], 1);
 }
+
+#[test]
+fn a_turn_without_saved_answers_counts_the_sessions_models() {
+    let env = Env::new();
+    let mut s = session("01noanswers00", &["x"], vec![vote(0, Some(DEMO), false, 0)]);
+    s.turns[0].responses.clear();
+    s.turns.truncate(1);
+    env.store().create_session(&s).expect("seed");
+    let got = env.store().votes_in_turns(Some("x")).expect("votes");
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].models, fixture::MODELS);
+    assert!(
+        env.store()
+            .votes_in_turns(Some("y"))
+            .expect("votes")
+            .is_empty()
+    );
+    let out = env.run(&["--json"]);
+    let lines: Vec<Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["model"], DEMO);
+    assert_eq!(lines[0]["wins"], 2);
+}
