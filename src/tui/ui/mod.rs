@@ -321,6 +321,8 @@ fn render_status(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
             Action::Retry,
             Action::CancelPane,
             Action::ContinueWithThis,
+            Action::Vote,
+            Action::BlindMode,
             Action::OpenSessions,
             Action::OpenReplay,
             Action::Edit,

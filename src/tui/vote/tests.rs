@@ -170,6 +170,12 @@ fn an_open_vote_saves_the_focused_or_numbered_winner_and_names_it_in_the_top_bar
     let tags = send(&mut s, "hello");
     settle(&mut s, &tags, t0);
     s.focus = 2;
+    // The panes' hint line offers the vote and blind mode.
+    let shown = screen(&s);
+    assert!(
+        shown.contains("v vote") && shown.contains("b blind"),
+        "{shown}"
+    );
     update(&mut s, key(KeyCode::Char('v')));
     let out = update(&mut s, key(KeyCode::Char('v')));
     let v = votes(&out);
