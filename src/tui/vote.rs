@@ -6,7 +6,7 @@
 //! are shown, from 1) votes for that answer (`v` again or Enter: the focused one, `=`: a tie);
 //! `=` alone votes a tie. The vote is saved through [`Effect::Vote`] and named in the top bar.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::msg::{Effect, Outcome};
 use super::state::AppState;
@@ -106,13 +106,18 @@ pub fn start(state: &mut AppState) -> Outcome {
     Outcome::redraw()
 }
 
-/// The key after `v`: a pane number, `=`, `v`/Enter (the focused pane); anything else cancels.
+/// The key after `v`: a pane number, `=`, `v`/Enter (the focused pane); any other key cancels
+/// the vote (and does nothing else, except Ctrl and function keys, which then act as usual).
 pub fn on_key(state: &mut AppState, key: KeyEvent) -> Option<Outcome> {
     if !state.vote.pending || state.overlay.is_some() || key.kind == KeyEventKind::Release {
         return None;
     }
     state.vote.pending = false;
     state.notice = None;
+    // Ctrl+C and function keys keep their meaning (quit, help, sessions).
+    if key.modifiers.contains(KeyModifiers::CONTROL) || matches!(key.code, KeyCode::F(_)) {
+        return None;
+    }
     let pick = match key.code {
         KeyCode::Char(c @ '1'..='9') => Some(Some(c as usize - '1' as usize)),
         KeyCode::Char('=') => Some(None),

@@ -225,6 +225,13 @@ fn no_vote_before_a_turn_or_while_streaming_and_other_keys_cancel() {
     let out = update(&mut s, key(KeyCode::Char('q')));
     assert!(out.effects.is_empty() && !s.should_quit);
     assert!(!s.vote.pending);
+    // Ctrl+C still quits.
+    update(&mut s, key(KeyCode::Char('v')));
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert!(s.should_quit && !s.vote.pending);
 }
 
 #[test]
