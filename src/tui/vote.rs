@@ -194,6 +194,26 @@ pub fn reveal(state: &mut AppState) {
     }
 }
 
+/// A saved session was reopened: no blind turn, and the top bar names the vote already cast on
+/// the turn the panes show (the latest one).
+pub fn on_reopen(state: &mut AppState, session: &crate::record::Session) {
+    state.vote.blind = None;
+    state.vote.pending = false;
+    let turn = state.current_turn().map(|t| t.index);
+    state.vote.last = turn
+        .and_then(|t| {
+            session
+                .votes
+                .iter()
+                .filter(|v| v.turn == t)
+                .max_by_key(|v| v.created_at)
+        })
+        .map(|v| match &v.winner {
+            Some(m) => s::voted_for(&crate::sanitize::clean(m), v.blind),
+            None => s::VOTED_TIE.to_owned(),
+        });
+}
+
 fn can_vote(state: &AppState) -> Result<(), &'static str> {
     let Some(turn) = state.current_turn() else {
         return Err(s::VOTE_NOTHING);

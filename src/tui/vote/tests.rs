@@ -248,3 +248,58 @@ fn vote_keys_are_in_the_keymap_and_the_help() {
     assert_eq!(s.keymap.label(Mode::Panes, Action::Vote), "v");
     assert_eq!(s.keymap.label(Mode::Panes, Action::BlindMode), "b");
 }
+
+#[test]
+fn a_reopened_session_shows_its_vote_and_can_be_voted_again() {
+    use crate::record::{SESSION_VERSION, Session, SessionKind, Turn};
+    let t0 = Instant::now();
+    let mut s = testing::state(&MODELS[..2], t0);
+    let wall = testing::clock(t0).wall;
+    let session = Session {
+        version: SESSION_VERSION,
+        id: "01saved".into(),
+        title: "saved".into(),
+        kind: SessionKind::Chat,
+        created_at: wall,
+        tags: Vec::new(),
+        models: MODELS[..2].iter().map(|m| (*m).to_owned()).collect(),
+        turns: vec![Turn {
+            index: 0,
+            prompt: "hi".into(),
+            system: None,
+            params: Default::default(),
+            prompt_id: None,
+            tags: Vec::new(),
+            created_at: wall,
+            responses: vec![
+                testing::record(0, MODELS[0], Status::Ok, "one", t0),
+                testing::record(1, MODELS[1], Status::Ok, "two", t0),
+            ],
+        }],
+        votes: vec![
+            Vote {
+                turn: 0,
+                winner: Some(MODELS[0].into()),
+                blind: false,
+                created_at: wall,
+            },
+            Vote {
+                turn: 0,
+                winner: Some(MODELS[1].into()),
+                blind: true,
+                created_at: wall + chrono::Duration::seconds(5),
+            },
+        ],
+        prompt_set: None,
+    };
+    crate::tui::state::sessions::reopen(&mut s, &session, None, None);
+    assert_eq!(s.vote.last, Some(s::voted_for(MODELS[1], true)));
+    s.mode = Mode::Panes;
+    update(&mut s, key(KeyCode::Char('v')));
+    let out = update(&mut s, key(KeyCode::Char('1')));
+    let v = votes(&out);
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].0, "01saved");
+    assert_eq!(v[0].1.winner.as_deref(), Some(MODELS[0]));
+    assert_eq!(v[0].1.turn, 0);
+}
