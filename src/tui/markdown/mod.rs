@@ -26,6 +26,7 @@
 //!
 //! render(text, width, &theme)        // uncached, complete (waits for syntect): tests, exports
 //! wrap_plain(text, width, style)     // reasoning blocks: plain wrapping, no markdown
+//! PlainCache::new() / .sync(text, width, style) / .lines(..)   // wrap_plain, cached per pane
 //! code_blocks(text)                  // fenced/indented code blocks, for "copy code block"
 //! preload_highlighting()             // call once at start-up: loads syntect off-thread
 //! ```
@@ -64,7 +65,7 @@ use ratatui::text::Line;
 use super::theme::Theme;
 use crate::sanitize::clean;
 
-pub use cache::MdCache;
+pub use cache::{MdCache, PlainCache};
 pub use highlight::{is_ready as highlighting_ready, preload as preload_highlighting};
 pub use layout::CODE_CONTINUATION;
 
@@ -80,7 +81,7 @@ pub struct CodeBlock {
 /// Render `text` as markdown wrapped to `width` columns (uncached; waits for syntect to load).
 pub fn render(text: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let mut cache = MdCache::new();
-    cache.sync_with(text, width, theme, Some(highlight::blocking()));
+    cache.sync_complete(text, width, theme);
     cache.into_lines()
 }
 
