@@ -8,13 +8,16 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use super::highlight::{self, Highlighter, Memo};
+use super::highlight::{self, Budget, Highlighter, Memo};
 use super::layout::{self, Ctx, HlRun};
 use crate::sanitize::clean;
 use crate::tui::theme::Theme;
 
 /// How long one `sync` may spend highlighting code before leaving the rest for later frames.
 const HIGHLIGHT_BUDGET: Duration = Duration::from_millis(1);
+
+/// Lines of a code block highlighted per call even past the budget, so that work progresses.
+const PROGRESS_LINES: usize = 8;
 
 /// A finished chunk whose code is not fully highlighted yet.
 #[derive(Clone, Debug)]
@@ -127,7 +130,13 @@ impl MdCache {
                 }
                 let line_start = self.lines.len();
                 let mut out = std::mem::take(&mut self.lines);
-                let pending = self.layout_chunk(start, end, &ctx, hl, deadline, &mut out);
+                // Only the growing chunk and pending chunks are sure to progress past the deadline.
+                let min_lines = if last { PROGRESS_LINES } else { 0 };
+                let budget = Budget {
+                    deadline,
+                    min_lines,
+                };
+                let pending = self.layout_chunk(start, end, &ctx, hl, budget, &mut out);
                 self.lines = out;
                 if self.lines.len() == line_start && line_start > 0 {
                     // The chunk was empty: no separator either.
@@ -176,7 +185,11 @@ impl MdCache {
                 .unwrap_or((0, &self.pending[0]));
             let p = self.pending.remove(i);
             let mut out = Vec::with_capacity(p.line_len);
-            let still = self.layout_chunk(p.start, p.end, ctx, hl, deadline, &mut out);
+            let budget = Budget {
+                deadline,
+                min_lines: PROGRESS_LINES,
+            };
+            let still = self.layout_chunk(p.start, p.end, ctx, hl, budget, &mut out);
             let new_len = out.len();
             self.lines
                 .splice(p.line_start..p.line_start + p.line_len, out);
@@ -205,7 +218,7 @@ impl MdCache {
         end: usize,
         ctx: &Ctx<'_>,
         hl: Option<&'static Highlighter>,
-        deadline: Option<Instant>,
+        budget: Budget,
         out: &mut Vec<Line<'static>>,
     ) -> bool {
         let src = clean(&self.text[start..end]);
@@ -213,7 +226,7 @@ impl MdCache {
         let mut run = HlRun {
             hl,
             memos,
-            deadline,
+            budget,
             pending: false,
         };
         layout::layout(&src, ctx, &mut run, out);

@@ -88,7 +88,8 @@ impl Highlighter {
     /// on a prefix of `code`) and stopping once `deadline` has passed. Returns `None` if the
     /// language is unknown. Otherwise `memo.lines` holds the complete lines highlighted so far,
     /// and the result is the highlighted last line when it has no newline yet (a stream still
-    /// running) and everything before it was done. `base` is patched with syntect's foreground
+    /// running) and everything before it was done. At least `min_lines` lines are highlighted
+    /// whatever the deadline. `base` is patched with syntect's foreground
     /// (its background is ignored so the terminal's shows through).
     pub(crate) fn highlight(
         &self,
@@ -97,8 +98,12 @@ impl Highlighter {
         lang: &str,
         theme: &str,
         base: Style,
-        deadline: Option<Instant>,
+        budget: Budget,
     ) -> Option<Option<Vec<(String, Style)>>> {
+        let Budget {
+            deadline,
+            min_lines,
+        } = budget;
         let syntax = self.syntax(lang)?;
         let th = self.themes.themes.get(theme)?;
         let valid = memo.as_ref().is_some_and(|m| {
@@ -120,7 +125,7 @@ impl Highlighter {
         let mut h = HighlightLines::from_state(th, hs, ps);
         let mut partial = None;
         let start = m.done.len();
-        let progress_floor = m.lines.len() + 8;
+        let progress_floor = m.lines.len() + min_lines;
         for line in LinesWithEndings::from(&code[start..]) {
             if !line.ends_with('\n') {
                 let (hs, ps) = h.state();
@@ -132,7 +137,7 @@ impl Highlighter {
                     .map(|r| segments(r, base));
                 return Some(partial);
             }
-            // A few lines per call at least, so that highlighting always progresses.
+            // `min_lines` per call at least, so that highlighting always progresses.
             if m.lines.len() >= progress_floor && deadline.is_some_and(|d| Instant::now() >= d) {
                 break;
             }
@@ -181,6 +186,14 @@ fn segments(
         }
     }
     segs
+}
+
+/// How much highlighting one call may do: new lines until `deadline` (none: all), and at least
+/// `min_lines` lines of each block whatever the deadline (so that work always progresses).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Budget {
+    pub deadline: Option<Instant>,
+    pub min_lines: usize,
 }
 
 /// What has been highlighted of one code block, to resume from when the block grows (a stream)

@@ -7,9 +7,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use std::time::Instant;
-
-use super::highlight::{Highlighter, Memo};
+use super::highlight::{Budget, Highlighter, Memo};
 use super::table;
 use super::wrap::{self, Styled, str_width};
 use crate::tui::theme::{Slot, Theme};
@@ -26,8 +24,8 @@ pub(crate) struct HlRun<'m> {
     pub hl: Option<&'static Highlighter>,
     /// What was highlighted of each code block of the chunk, by index, kept across layouts.
     pub memos: &'m mut Vec<Option<Memo>>,
-    /// Stop highlighting new lines after this (the rest stays plain for now).
-    pub deadline: Option<Instant>,
+    /// How much new highlighting to do (the rest stays plain for now).
+    pub budget: Budget,
     /// Out: code with a language was left plain (syntect not loaded, or out of time).
     pub pending: bool,
 }
@@ -497,7 +495,7 @@ impl Renderer<'_, '_, '_> {
                 }
                 let memo = &mut self.hl.memos[idx];
                 let syntect = &self.ctx.theme.syntect;
-                if let Some(p) = h.highlight(memo, &text, lang, syntect, base, self.hl.deadline) {
+                if let Some(p) = h.highlight(memo, &text, lang, syntect, base, self.hl.budget) {
                     partial = p;
                     done = memo.as_ref().map_or(&[], |m| &m.lines[..]);
                     self.hl.pending |= done.len() < complete;
