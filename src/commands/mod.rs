@@ -1,24 +1,41 @@
 //! The headless commands and the dispatch to the workbench.
 
+pub mod export;
+pub mod import;
+pub mod sessions;
+
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
+
+pub mod doctor;
+pub mod models;
+pub mod replay;
+pub mod run;
+pub mod table;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_MODEL_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 pub fn dispatch(cli: Cli) -> ExitCode {
+    let config = cli.config.as_deref();
     let code = match cli.command {
-        None => not_yet("the workbench"),
-        Some(Command::Run(_)) => not_yet("run"),
-        Some(Command::Replay(_)) => not_yet("replay"),
-        Some(Command::Sessions(_)) => not_yet("sessions"),
-        Some(Command::Export(_)) => not_yet("export"),
-        Some(Command::Import(_)) => not_yet("import"),
-        Some(Command::Models(_)) => not_yet("models"),
+        None => match crate::catalog::Config::load(config) {
+            Ok(c) => crate::tui::run(cli.tui, c),
+            Err(e) => {
+                eprintln!("juxta: {e}");
+                EXIT_USAGE
+            }
+        },
+        Some(Command::Run(args)) => run::run(args, config),
+        Some(Command::Replay(args)) => replay::run(args, config),
+        Some(Command::Sessions(a)) => sessions::run(a),
+        Some(Command::Export(a)) => export::run(a),
+        Some(Command::Import(a)) => import::run(a),
+        Some(Command::Models(args)) => models::run(args, config),
         Some(Command::Leaderboard(_)) => not_yet("leaderboard"),
-        Some(Command::Doctor) => not_yet("doctor"),
+        Some(Command::Doctor) => doctor::run(config),
     };
     ExitCode::from(code)
 }

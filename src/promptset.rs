@@ -1,1 +1,0 @@
-//! Prompt sets (DESIGN §8): TOML, JSONL or plain text. Not yet implemented.
