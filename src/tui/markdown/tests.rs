@@ -468,3 +468,22 @@ fn streaming_code_block_stays_highlighted() {
         text.push('\n');
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Whatever the markdown, no rendered line is wider than the pane (from 2 columns up, where
+    /// every grapheme fits) and no control character reaches a span.
+    #[test]
+    fn no_line_is_wider_than_the_pane(
+        pieces in prop::collection::vec(md_piece(), 1..24),
+        width in 2u16..60,
+    ) {
+        let text: String = pieces.concat();
+        for line in render(&text, width, &theme()) {
+            let s = line.to_string();
+            prop_assert!(s.width() <= usize::from(width), "{width}: {s:?}");
+            prop_assert!(!s.chars().any(char::is_control), "{s:?}");
+        }
+    }
+}
