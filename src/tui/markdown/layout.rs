@@ -193,7 +193,7 @@ impl Renderer<'_, '_, '_> {
                 Container::Item { .. } => {}
             }
         }
-        let (spans, _) = wrap::fit_prefix(&spans, self.ctx.width.max(1) + 1);
+        let (spans, _) = wrap::fit_prefix(&spans, self.ctx.width.max(1));
         self.out.push(Line::from(spans));
     }
 
@@ -253,7 +253,7 @@ impl Renderer<'_, '_, '_> {
                 let n = self.ctx.width.saturating_sub(used).max(1);
                 let mut spans = first;
                 spans.push(Span::styled("─".repeat(n), self.style(Slot::Rule)));
-                let (spans, _) = wrap::fit_prefix(&spans, self.ctx.width.max(1) + 1);
+                let (spans, _) = wrap::fit_prefix(&spans, self.ctx.width.max(1));
                 self.out.push(Line::from(spans));
                 self.need_blank = true;
             }
@@ -474,7 +474,7 @@ impl Renderer<'_, '_, '_> {
             format!("```{}", code.lang.as_deref().unwrap_or("")),
             fence,
         ));
-        let (open, _) = wrap::fit_prefix(&open, self.ctx.width.max(1) + 1);
+        let (open, _) = wrap::fit_prefix(&open, self.ctx.width.max(1));
         self.out.push(Line::from(open));
 
         let text = expand_tabs(&code.text);
@@ -516,7 +516,7 @@ impl Renderer<'_, '_, '_> {
         if code.closed {
             let mut close = rest;
             close.push(Span::styled("```", fence));
-            let (close, _) = wrap::fit_prefix(&close, self.ctx.width.max(1) + 1);
+            let (close, _) = wrap::fit_prefix(&close, self.ctx.width.max(1));
             self.out.push(Line::from(close));
         }
         self.need_blank = true;
