@@ -93,7 +93,8 @@ pub struct RunArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ReplayArgs {
-    /// A prompt set: TOML, JSONL or plain text (one prompt per line).
+    /// A prompt set: TOML, JSONL or plain text (one prompt per line), or the name of a shipped
+    /// set (coding, reasoning, japanese-writing, chinese-writing, extraction-json).
     pub file: PathBuf,
     #[arg(short = 'm', long = "model", value_name = "MODEL", required = true)]
     pub models: Vec<String>,
@@ -185,8 +186,12 @@ pub struct ModelsArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct LeaderboardArgs {
+    /// Only votes of sessions carrying this tag.
     #[arg(long)]
     pub tag: Option<String>,
+    /// One JSON object per model and line, best first.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Parse the command line and run it.

@@ -596,7 +596,7 @@ fn end_to_end_demo_models_until_every_pane_is_done() {
     assert_eq!(app.copied.len(), 1);
     let screen = format!("{}", app.terminal.backend());
     assert!(screen.contains("✓"), "{screen}");
-    assert!(screen.contains("simulated"));
+    assert!(screen.contains("demo:swift"));
     assert!(app.frames >= 2);
     drop(app);
     // The store writer runs on its own thread: wait for the last writes.

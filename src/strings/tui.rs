@@ -116,9 +116,14 @@ pub const FASTEST: &str = "fastest";
 pub fn turn_label(n: u32) -> String {
     format!("turn {n}")
 }
-pub fn plus_unknown(n: usize) -> String {
-    format!(" + {n} not priced yet")
+pub const COST_PENDING: &str = "cost when settled";
+pub fn plus_pending(n: usize) -> String {
+    format!(" so far, {n} streaming")
 }
+pub fn plus_unpriced(n: usize) -> String {
+    format!(" + {n} unpriced")
+}
+pub const SYSTEM_NONE: &str = "none";
 pub fn pane_of(i: usize, n: usize) -> String {
     format!("pane {i}/{n}")
 }
@@ -180,6 +185,9 @@ pub fn action_short(a: Action) -> &'static str {
         Action::OpenSessions => "sessions",
         Action::OpenReplay => "replay",
         Action::RerunOnModels => "re-run on…",
+        Action::Vote => "vote",
+        Action::VoteTie => "tie",
+        Action::BlindMode => "blind",
         Action::Up => "up",
         Action::Down => "down",
         Action::Toggle => "select",
@@ -221,6 +229,9 @@ pub fn action_help(a: Action) -> &'static str {
         Action::OpenSessions => "saved sessions: search, reopen and continue, rename, tag, delete",
         Action::OpenReplay => "replay a prompt set across the panes' models (a grid)",
         Action::RerunOnModels => "send the last prompt again to models you pick",
+        Action::Vote => super::judge::HELP_VOTE,
+        Action::VoteTie => super::judge::HELP_VOTE_TIE,
+        Action::BlindMode => super::judge::HELP_BLIND,
         Action::Up => "move up",
         Action::Down => "move down",
         Action::Toggle => "select or unselect",

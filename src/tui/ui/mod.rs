@@ -122,32 +122,41 @@ fn render_top(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
                 .iter()
                 .filter(|p| p.turn == Some(turn.index))
                 .collect();
-            // Total cost: sum what is known; say so when some is missing.
+            // Total cost: sum what is known; say what is still pending or unpriced.
             let mut total = 0.0;
-            let mut unknown = 0;
+            let mut known = 0;
+            let mut pending = 0;
+            let mut unpriced = 0;
             let mut est = false;
             for p in &panes {
-                match p
-                    .record
-                    .as_ref()
-                    .and_then(|r| r.cost.usd.map(|u| (u, r.cost.estimated)))
-                {
-                    Some((u, e)) => {
-                        total += u;
-                        est |= e;
-                    }
-                    None => unknown += 1,
+                match p.record.as_ref() {
+                    None => pending += 1,
+                    Some(r) => match r.cost.usd {
+                        Some(u) => {
+                            total += u;
+                            known += 1;
+                            est |= r.cost.estimated;
+                        }
+                        None => unpriced += 1,
+                    },
                 }
             }
             spans.push(sep());
-            let mut cost = format!(
-                "{}{} {}",
-                if est { "~" } else { "" },
-                f::usd(total),
-                s::TOTAL
-            );
-            if unknown > 0 {
-                cost.push_str(&s::plus_unknown(unknown));
+            let mut cost = if known == 0 && pending > 0 {
+                s::COST_PENDING.to_string()
+            } else {
+                format!(
+                    "{}{} {}",
+                    if est { "~" } else { "" },
+                    f::usd(total),
+                    s::TOTAL
+                )
+            };
+            if known > 0 && pending > 0 {
+                cost.push_str(&s::plus_pending(pending));
+            }
+            if unpriced > 0 {
+                cost.push_str(&s::plus_unpriced(unpriced));
             }
             spans.push(Span::styled(cost, t.style(Slot::MetricValue)));
             let ttft = |p: &&crate::tui::state::pane::PaneState| {
@@ -168,7 +177,7 @@ fn render_top(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
                         t.style(Slot::MetricLabel),
                     ));
                     spans.push(Span::styled(
-                        format!("{} ({})", p.model.id, f::ms(v)),
+                        format!("{} ({})", p.shown_name(), f::ms(v)),
                         t.style(Slot::Ok),
                     ));
                 }
@@ -187,12 +196,19 @@ fn render_top(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
                         t.style(Slot::MetricLabel),
                     ));
                     spans.push(Span::styled(
-                        format!("{} ({v:.0} {})", p.model.id, s::TOK_S),
+                        format!("{} ({v:.0} {})", p.shown_name(), s::TOK_S),
                         t.style(Slot::Ok),
                     ));
                 }
             }
         }
+    }
+    for (text, warn) in crate::tui::vote::status(state) {
+        spans.push(sep());
+        spans.push(Span::styled(
+            text,
+            t.style(if warn { Slot::Warn } else { Slot::Ok }),
+        ));
     }
     if state.panes.len() > layout::MAX_VISIBLE && !state.zoom {
         spans.push(sep());
@@ -228,13 +244,15 @@ fn render_editor(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
         }
         let v = state.editor.text(fld);
         let v = v.lines().next().unwrap_or("").trim().to_string();
-        let shown = if v.is_empty() {
+        let shown = if v.is_empty() && fld == Field::System {
+            s::SYSTEM_NONE.to_string()
+        } else if v.is_empty() {
             s::DEFAULT_PLACEHOLDER.to_string()
         } else {
             ellipsize(&v, 24)
         };
         title.push(Span::styled(
-            format!("{}: {shown} ", fld.label()),
+            format!("· {}: {shown} ", fld.label()),
             t.style(Slot::Muted),
         ));
     }
@@ -303,6 +321,8 @@ fn render_status(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
             Action::Retry,
             Action::CancelPane,
             Action::ContinueWithThis,
+            Action::Vote,
+            Action::BlindMode,
             Action::OpenSessions,
             Action::OpenReplay,
             Action::Edit,

@@ -45,7 +45,13 @@ impl Widget for PaneView<'_> {
             return;
         }
         let spark_rows = u16::from(inner.height >= 8 && !p.live.buckets.is_empty());
-        let footer_rows = u16::from(inner.height >= 2);
+        let max_footer = if inner.height >= 10 {
+            2
+        } else {
+            usize::from(inner.height >= 2)
+        };
+        let footer_lines = pack(footer(p, self.now, t), usize::from(inner.width), max_footer);
+        let footer_rows = footer_lines.len() as u16;
         let body_h = inner.height - spark_rows - footer_rows;
         let body = Rect {
             height: body_h,
@@ -65,19 +71,60 @@ impl Widget for PaneView<'_> {
                 .style(t.style(Slot::Sparkline))
                 .render(r, buf);
         }
-        if footer_rows == 1 {
+        if footer_rows > 0 {
             let r = Rect {
-                y: inner.y + inner.height - 1,
-                height: 1,
+                y: inner.y + inner.height - footer_rows,
+                height: footer_rows,
                 ..inner
             };
-            Paragraph::new(footer(p, self.now, t)).render(r, buf);
+            Paragraph::new(footer_lines).render(r, buf);
         }
     }
 }
 
+/// Fit a footer line into at most `max` lines of `width`, breaking only at ` · ` separators.
+pub fn pack(line: Line<'static>, width: usize, max: usize) -> Vec<Line<'static>> {
+    if max == 0 {
+        return Vec::new();
+    }
+    // Groups: runs of spans between separators.
+    let mut groups: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    for span in line.spans {
+        if span.content == SEP {
+            groups.push(Vec::new());
+        } else if let Some(g) = groups.last_mut() {
+            g.push(span);
+        }
+    }
+    let gw = |g: &Vec<Span<'static>>| g.iter().map(|s| s.width()).sum::<usize>();
+    let mut out: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0;
+    for g in groups.into_iter().filter(|g| !g.is_empty()) {
+        let w = gw(&g);
+        let cur_empty = out.last().is_none_or(|l| l.is_empty());
+        if !cur_empty && used + 3 + w > width && out.len() < max {
+            out.push(Vec::new());
+            used = 0;
+        }
+        let Some(cur) = out.last_mut() else { break };
+        if !cur.is_empty() {
+            cur.push(Span::raw(SEP));
+            used += 3;
+        }
+        used += w;
+        cur.extend(g);
+    }
+    out.into_iter().map(Line::from).collect()
+}
+
+const SEP: &str = " · ";
+
 fn header(p: &PaneState, t: &Theme) -> Line<'static> {
     let sep = || Span::styled(" · ", t.style(Slot::Border));
+    if let Some(label) = &p.blind_label {
+        // Blind: no name, provider or badges until the vote.
+        return Line::from(Span::styled(format!(" {label} "), t.style(Slot::Title)));
+    }
     let mut spans = vec![
         Span::styled(format!(" {}", p.model.id), t.style(Slot::Title)),
         sep(),
@@ -214,7 +261,7 @@ pub fn footer(p: &PaneState, now: Instant, t: &Theme) -> Line<'static> {
     let value = t.style(Slot::MetricValue);
     let est = t.style(Slot::Estimated);
     let mut spans: Vec<Span<'static>> = Vec::new();
-    let sep = || Span::styled(" · ", Style::default());
+    let sep = || Span::styled(SEP, Style::default());
     match p.status {
         None => {
             spans.push(Span::styled(s::IDLE, t.style(Slot::Muted)));
