@@ -93,7 +93,8 @@ pub struct RunArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ReplayArgs {
-    /// A prompt set: TOML, JSONL or plain text (one prompt per line).
+    /// A prompt set: TOML, JSONL or plain text (one prompt per line), or the name of a shipped
+    /// set (coding, reasoning, japanese-writing, chinese-writing, extraction-json).
     pub file: PathBuf,
     #[arg(short = 'm', long = "model", value_name = "MODEL", required = true)]
     pub models: Vec<String>,

@@ -305,6 +305,28 @@ async fn openai_mid_stream_rate_limit_error_code() {
 }
 
 #[tokio::test]
+async fn error_object_sent_with_200_and_json_content_type() {
+    for p in PROTOCOLS {
+        let body = error_body(p, 503, "model is loading");
+        let (items, _s) = run(p, Reply::json(200, &body)).await;
+        assert_eq!(items.len(), 1, "{p:?}: {items:?}");
+        let e = last_err(&items);
+        assert!(
+            e.message.contains("model is loading"),
+            "{p:?}: {}",
+            e.message
+        );
+    }
+    // A stream mislabelled as JSON still decodes.
+    let (items, _s) = run(
+        Protocol::Openai,
+        Reply::chunks(200, "application/json", [fixtures::OPENAI_BASIC]),
+    )
+    .await;
+    assert_eq!(text_of(&items), "Foo");
+}
+
+#[tokio::test]
 async fn openai_list_models() {
     let server = FakeServer::start(vec![Reply::json(
         200,

@@ -189,6 +189,21 @@ fn shipped_prompt_sets_parse() {
             "reasoning"
         ]
     );
+    // The same sets are embedded, usable by name wherever juxta is installed.
+    let mut shipped: Vec<&str> = promptset::SHIPPED.iter().map(|(n, _)| *n).collect();
+    shipped.sort();
+    assert_eq!(names, shipped);
+    for name in shipped {
+        let set =
+            promptset::load_file_or_shipped(Path::new(name)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(set.name, name);
+    }
+    let e = promptset::load_file_or_shipped(Path::new("no-such-set")).expect_err("unknown");
+    assert!(
+        e.to_string()
+            .contains("shipped prompt sets, usable by name: coding"),
+        "{e}"
+    );
 }
 
 // ---------------------------------------------------------------- runner (scripted starter)
@@ -638,10 +653,12 @@ async fn killed_replay_saved_in_the_store_resumes_without_repeating_answered_cel
     let id = plan.session.id.clone();
     let first = Scripted::new(40, Some(0.001), Box::new(|_| false));
     let store = juxta::store::Store::open(&db).expect("store");
+    // An owned store behind the SessionWriter: the sink is Send, so the runner can be spawned.
+    let sink = replay::CheckpointSink::new(store, &id);
     let mut h = replay::spawn(
         plan,
         Arc::new(Starter(first.clone())),
-        Some(Box::new(store)),
+        Some(Box::new(sink)),
         opts(1, None),
     );
     let mut settled = 0;
@@ -851,7 +868,7 @@ fn estimate_counts_input_exactly_and_output_from_max_tokens() {
         .set
         .prompts
         .iter()
-        .map(|p| replay::estimate::count_tokens(&p.text))
+        .map(|p| replay::estimate::prompt_tokens(None, &p.text))
         .sum::<u64>()
         * 2;
     let a = &e.models[0];
@@ -880,6 +897,16 @@ fn estimate_without_max_tokens_states_its_assumption() {
     assert_eq!(
         e.models[0].output_tokens,
         2 * replay::estimate::DEFAULT_OUTPUT_TOKENS
+    );
+    // The texts, + 3 per message + 3 to prime the reply.
+    let count = replay::estimate::count_tokens;
+    assert_eq!(
+        replay::estimate::prompt_tokens(None, "question number 1"),
+        count("question number 1") + 6
+    );
+    assert_eq!(
+        replay::estimate::prompt_tokens(Some("Be brief."), "hi"),
+        count("Be brief.") + count("hi") + 9
     );
     let shown = juxta::commands::replay::describe_estimate(&e, 2, 1, 1, 0);
     assert!(shown.contains("assumed 500 per cell"), "{shown}");

@@ -63,7 +63,7 @@ fn prepare(args: &ReplayArgs, config_path: Option<&Path>) -> Result<Prepared, St
     if args.resume.is_some() && args.no_save {
         return Err(s::RESUME_NO_SAVE.into());
     }
-    let set = promptset::load(&args.file).map_err(|e| e.to_string())?;
+    let set = promptset::load_file_or_shipped(&args.file).map_err(|e| e.to_string())?;
     let config = Config::load(config_path).map_err(|e| e.to_string())?;
     let engine = Arc::new(Engine::new(Arc::new(config)));
     let mut models: Vec<ResolvedModel> = Vec::new();

@@ -133,6 +133,45 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+/// The prompt sets shipped in `presets/prompts/`, embedded: (name, TOML text).
+pub const SHIPPED: &[(&str, &str)] = &[
+    ("coding", include_str!("../../presets/prompts/coding.toml")),
+    (
+        "reasoning",
+        include_str!("../../presets/prompts/reasoning.toml"),
+    ),
+    (
+        "japanese-writing",
+        include_str!("../../presets/prompts/japanese-writing.toml"),
+    ),
+    (
+        "chinese-writing",
+        include_str!("../../presets/prompts/chinese-writing.toml"),
+    ),
+    (
+        "extraction-json",
+        include_str!("../../presets/prompts/extraction-json.toml"),
+    ),
+];
+
+/// A file, or else the name of a shipped set (`coding`, `reasoning`, ...): a path that exists
+/// always wins over a shipped name.
+pub fn load_file_or_shipped(path: &Path) -> Result<PromptSet, PromptSetError> {
+    if !path.exists()
+        && let Some(name) = path.to_str()
+        && let Some((_, text)) = SHIPPED.iter().find(|(n, _)| *n == name)
+    {
+        return parse(Path::new(&format!("{name}.toml")), text, Format::Toml);
+    }
+    load(path).map_err(|mut e| {
+        if !path.exists() {
+            let names: Vec<&str> = SHIPPED.iter().map(|(n, _)| *n).collect();
+            e.message = s::not_found_shipped(&e.message, &names);
+        }
+        e
+    })
+}
+
 /// Read and parse a prompt set; the format comes from the extension.
 pub fn load(path: &Path) -> Result<PromptSet, PromptSetError> {
     let label = path.display().to_string();

@@ -382,6 +382,17 @@ pub trait BodyDecoder: Send + 'static {
     fn finish(&mut self, out: &mut Vec<Item>);
 }
 
+fn is_plain_json(resp: &Response) -> bool {
+    resp.headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        })
+}
+
 enum State<D> {
     Start {
         req: Box<Result<RequestBuilder, ProviderError>>,
@@ -428,8 +439,33 @@ pub fn event_stream<D: BodyDecoder>(
                         match send(req, key.as_ref()).await {
                             Err(e) => Some((Err(e), State::Done)),
                             Ok(resp) => {
+                                let body = if is_plain_json(&resp) {
+                                    // A JSON document where a stream was expected: an error
+                                    // object sent with 2xx, or a mislabelled stream.
+                                    let bytes = match resp.bytes().await {
+                                        Ok(b) => b,
+                                        Err(e) => {
+                                            return Some((
+                                                Err(body_error(&e, key.as_ref())),
+                                                State::Done,
+                                            ));
+                                        }
+                                    };
+                                    if let Some(info) =
+                                        std::str::from_utf8(&bytes).ok().and_then(ErrorInfo::parse)
+                                    {
+                                        let e = stream_error(&info);
+                                        return Some((
+                                            Err(redact_error(e, key.as_ref())),
+                                            State::Done,
+                                        ));
+                                    }
+                                    futures::stream::once(async move { Ok(bytes) }).boxed()
+                                } else {
+                                    resp.bytes_stream().boxed()
+                                };
                                 let st = BodyState {
-                                    body: resp.bytes_stream().boxed(),
+                                    body,
                                     dec,
                                     got_byte: false,
                                     eof: false,

@@ -176,6 +176,9 @@ struct Delta<'a> {
     reasoning_content: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     reasoning: Option<Cow<'a, str>>,
+    /// A refusal is the model's answer: shown as text rather than an empty pane.
+    #[serde(default, borrow)]
+    refusal: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -318,10 +321,10 @@ impl Decoder {
                         out.push(Ok(StreamEvent::Reasoning(r.to_string())));
                     }
                 }
-                if let Some(c) = &d.content
-                    && !c.is_empty()
-                {
-                    out.push(Ok(StreamEvent::Text(c.to_string())));
+                for c in [&d.content, &d.refusal].into_iter().flatten() {
+                    if !c.is_empty() {
+                        out.push(Ok(StreamEvent::Text(c.to_string())));
+                    }
                 }
             }
             if let Some(f) = &choice.finish_reason {
@@ -453,6 +456,19 @@ mod tests {
                     ..Usage::default()
                 })),
                 Ok(StreamEvent::Cost(0.00015)),
+                Ok(StreamEvent::Finish { reason: None }),
+            ]
+        );
+    }
+
+    #[test]
+    fn refusal_is_shown_as_text() {
+        let s = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":null,\"refusal\":\"I can't help with that.\"},\"finish_reason\":null}]}\n\ndata: [DONE]\n\n";
+        let out = decode(Host::default(), s);
+        assert_eq!(
+            out,
+            vec![
+                Ok(StreamEvent::Text("I can't help with that.".into())),
                 Ok(StreamEvent::Finish { reason: None }),
             ]
         );

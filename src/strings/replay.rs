@@ -11,6 +11,12 @@ pub const JSONL_PROMPT_NOT_STRING: &str = "\"prompt\" must be a string";
 pub fn read_failed(err: &str) -> String {
     format!("cannot read the prompt set: {err}")
 }
+pub fn not_found_shipped(msg: &str, shipped: &[&str]) -> String {
+    format!(
+        "{msg} (shipped prompt sets, usable by name: {})",
+        shipped.join(", ")
+    )
+}
 pub fn bad_toml(msg: &str) -> String {
     format!("not a valid prompt set: {}", msg.trim_end())
 }
@@ -106,7 +112,7 @@ pub fn estimate_header(
     s
 }
 pub fn tokens_exact(n: u64) -> String {
-    format!("input {n} tok (o200k, exact)")
+    format!("input {n} tok (o200k with chat formatting, exact)")
 }
 pub fn tokens_estimated(n: u64) -> String {
     format!("input ~{n} tok (estimated with o200k; the model's own tokenizer differs)")

@@ -72,6 +72,20 @@ pub fn count_tokens(text: &str) -> u64 {
         .len() as u64
 }
 
+/// Chat-format tokens OpenAI adds per message, and to prime the reply (OpenAI cookbook,
+/// "How to count tokens with tiktoken", for the GPT-4o family).
+pub const TOKENS_PER_MESSAGE: u64 = 3;
+pub const REPLY_PRIMING_TOKENS: u64 = 3;
+
+/// Input tokens of a one-turn request: the texts in o200k plus the chat formatting.
+pub fn prompt_tokens(system: Option<&str>, prompt: &str) -> u64 {
+    let messages = 1 + u64::from(system.is_some());
+    count_tokens(prompt)
+        + system.map_or(0, count_tokens)
+        + messages * TOKENS_PER_MESSAGE
+        + REPLY_PRIMING_TOKENS
+}
+
 /// Whether o200k is the model's own tokenizer (OpenAI's GPT-4o/4.1/5 and o-series models).
 pub fn o200k_is_native(model: &ResolvedModel) -> bool {
     let name = model.model.rsplit('/').next().unwrap_or(&model.model);
@@ -122,7 +136,7 @@ pub fn estimate(
         let system = cell.request.system.as_deref();
         let input = *counted
             .entry((system, prompt))
-            .or_insert_with(|| count_tokens(prompt) + system.map_or(0, count_tokens));
+            .or_insert_with(|| prompt_tokens(system, prompt));
         let (output, basis) = match (
             cell.request.params.max_tokens,
             history_output.get(cell.model).copied().flatten(),

@@ -2,6 +2,7 @@
 //! [`CheckpointSink`] (the store's [`SessionWriter`]: streaming text checkpointed at most every
 //! 500 ms, so a kill loses little), or anything else in tests.
 
+use std::borrow::Borrow;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
@@ -81,29 +82,31 @@ impl ReplaySink for Store {
 }
 
 /// The store through its [`SessionWriter`]: streaming text is checkpointed (at most every
-/// 500 ms per cell), final records are written when cells settle.
-pub struct CheckpointSink<'a> {
-    store: &'a Store,
-    writer: SessionWriter<&'a Store>,
+/// 500 ms per cell), final records are written when cells settle. `S` is `&Store` or an owned
+/// [`Store`] (then the sink is `Send` and can go to [`super::spawn`]).
+pub struct CheckpointSink<S: Borrow<Store>> {
+    writer: SessionWriter<S>,
 }
 
-impl<'a> CheckpointSink<'a> {
-    pub fn new(store: &'a Store, session: &str) -> Self {
+impl<S: Borrow<Store>> CheckpointSink<S> {
+    pub fn new(store: S, session: &str) -> Self {
         CheckpointSink {
-            store,
             writer: SessionWriter::new(store, session),
         }
     }
+    fn store(&self) -> &Store {
+        self.writer.store()
+    }
 }
 
-impl ReplaySink for CheckpointSink<'_> {
+impl<S: Borrow<Store>> ReplaySink for CheckpointSink<S> {
     fn create_session(&mut self, session: &Session) -> Result<(), String> {
         let mut s = session.clone();
         s.turns.clear();
-        self.store.create_session(&s).map_err(|e| e.to_string())
+        self.store().create_session(&s).map_err(|e| e.to_string())
     }
     fn add_turn(&mut self, session: &str, turn: &Turn) -> Result<(), String> {
-        self.store
+        self.store()
             .add_turn(session, turn)
             .map_err(|e| e.to_string())
     }
@@ -113,7 +116,7 @@ impl ReplaySink for CheckpointSink<'_> {
         turn: u32,
         record: &ResponseRecord,
     ) -> Result<(), String> {
-        self.store
+        self.store()
             .save_response(session, turn, record)
             .map_err(|e| e.to_string())
     }
