@@ -76,11 +76,14 @@ fn bench(c: &mut Criterion) {
     );
     let mut buf = Buffer::empty(area);
     ui::render(area, &mut buf, &big, &theme);
+    // Appended tokens cycle through the same markdown, so blocks finish as in a real stream.
+    let tokens: Vec<String> = BLOCK.split_inclusive(' ').map(str::to_string).collect();
     let mut n = 0u64;
     c.bench_function("frame_100k_token_answer_streaming", |b| {
         b.iter(|| {
             n += 1;
-            feed(&mut big, 0, base + Duration::from_millis(20 + n), "word ");
+            let tok = &tokens[n as usize % tokens.len()];
+            feed(&mut big, 0, base + Duration::from_millis(20 + n), tok);
             ui::render(area, &mut buf, &big, &theme);
             black_box(&buf);
         })
@@ -126,7 +129,6 @@ fn bench(c: &mut Criterion) {
 
     // 8 panes × 2,000 tokens/s for one simulated second: 16,000 deltas through update, and the
     // 30 frames the App would draw in that second. Time per iteration = share of a core.
-    let tokens: Vec<String> = BLOCK.split_inclusive(' ').map(str::to_string).collect();
     let mut group = c.benchmark_group("stream_8x2000");
     group.sample_size(10);
     group.bench_function("one_simulated_second", |b| {

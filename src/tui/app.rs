@@ -134,6 +134,15 @@ impl<B: Backend> App<B> {
         }
     }
 
+    /// Reopen a saved session (`juxta --session ID`): loaded off the UI task like the browser's.
+    pub fn open_session(&mut self, id: String) {
+        self.execute(Effect::OpenSession {
+            id,
+            turn: None,
+            focus: None,
+        });
+    }
+
     fn execute(&mut self, effect: Effect) {
         match effect {
             Effect::StartStream(job) => {

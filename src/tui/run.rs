@@ -149,6 +149,7 @@ pub fn run(args: TuiArgs, config: Config) -> u8 {
         }
     };
     let fps = config.ui.fps;
+    let session = args.session.clone();
     let store = crate::store::Store::default_path().map(|p| crate::store::Store::open(&p));
     let engine = Arc::new(Engine::new(Arc::new(config)));
     let rt = match tokio::runtime::Builder::new_multi_thread()
@@ -173,6 +174,9 @@ pub fn run(args: TuiArgs, config: Config) -> u8 {
             None => app.state.notice = Some(s::store_error(s::NO_DATA_DIR)),
         }
         app.osc52 = Some(Box::new(std::io::stdout()));
+        if let Some(id) = session {
+            app.open_session(id);
+        }
         if let Ok(size) = app.terminal.size() {
             app.state.size = (size.width, size.height);
         }
