@@ -339,10 +339,16 @@ impl<B: Backend> App<B> {
     pub fn draw(&mut self) -> std::io::Result<()> {
         let state = &self.state;
         let theme = &self.theme;
+        let mut area = ratatui::layout::Rect::default();
         self.terminal
-            .draw(|f| ui::draw(f, state, theme))
+            .draw(|f| {
+                area = f.area();
+                ui::draw(f, state, theme)
+            })
             .map_err(|e| std::io::Error::other(e.to_string()))?;
-        self.dirty = false;
+        // Code still drawn plain is highlighted over the next draws: keep drawing (at the
+        // frame cap) until none is left; otherwise wait for the next change.
+        self.dirty = ui::highlight_pending(area, state);
         self.last_draw = Some(Instant::now());
         self.frames += 1;
         Ok(())

@@ -14,10 +14,11 @@ use crate::sanitize::clean;
 use crate::tui::theme::Theme;
 
 /// How long one `sync` may spend highlighting code before leaving the rest for later frames.
-const HIGHLIGHT_BUDGET: Duration = Duration::from_millis(1);
+pub const HIGHLIGHT_BUDGET: Duration = Duration::from_millis(1);
 
 /// Lines of a code block highlighted per call even past the budget, so that work progresses.
-const PROGRESS_LINES: usize = 8;
+/// Small: with 8 panes, every forced line is paid 8 times a frame (syntect takes ~0.1 ms a line).
+const PROGRESS_LINES: usize = 2;
 
 /// A finished chunk whose code is not fully highlighted yet.
 #[derive(Clone, Debug)]
@@ -62,7 +63,13 @@ impl MdCache {
     /// highlighted yet (see [`MdCache::has_pending`]) is done in later calls, nearest to the
     /// last window asked for first.
     pub fn sync(&mut self, text: &str, width: u16, theme: &Theme) {
-        let deadline = Instant::now() + HIGHLIGHT_BUDGET;
+        self.sync_within(text, width, theme, HIGHLIGHT_BUDGET);
+    }
+
+    /// Like [`MdCache::sync`] with `budget` for syntax highlighting instead of about 1 ms (a
+    /// frame with many panes shares its budget between them).
+    pub fn sync_within(&mut self, text: &str, width: u16, theme: &Theme, budget: Duration) {
+        let deadline = Instant::now() + budget;
         self.sync_with(text, width, theme, highlight::if_ready(), Some(deadline));
     }
 

@@ -77,7 +77,7 @@ use ratatui::text::Line;
 use super::theme::Theme;
 use crate::sanitize::clean;
 
-pub use cache::{MdCache, PlainCache};
+pub use cache::{HIGHLIGHT_BUDGET, MdCache, PlainCache};
 pub use highlight::{is_ready as highlighting_ready, preload as preload_highlighting};
 pub use layout::CODE_CONTINUATION;
 

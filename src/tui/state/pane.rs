@@ -125,6 +125,9 @@ pub struct ViewCache {
     /// Lines of the body at the last draw, and the body's height.
     pub total_lines: usize,
     pub height: usize,
+    /// Time the next draw may spend highlighting this pane's code (set by `ui::render`, which
+    /// shares one frame's budget between the visible panes); None: the cache's default.
+    pub hl_budget: Option<Duration>,
 }
 
 #[derive(Debug)]

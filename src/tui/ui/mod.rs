@@ -35,6 +35,21 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
     }
 }
 
+/// Time one frame may spend on syntax highlighting, all visible panes together.
+const FRAME_HIGHLIGHT_BUDGET: std::time::Duration = std::time::Duration::from_millis(3);
+
+/// Some pane drawn in `area` still shows code plain that later draws will highlight (see
+/// [`crate::tui::markdown::MdCache::has_pending`]): the App keeps drawing at the frame cap.
+pub fn highlight_pending(area: Rect, state: &AppState) -> bool {
+    layout::screen(area, state).panes.iter().any(|(i, _)| {
+        state
+            .panes
+            .get(*i)
+            .and_then(|p| p.view.try_borrow().ok().map(|v| v.answer.has_pending()))
+            .unwrap_or(false)
+    })
+}
+
 /// Draw into a buffer (benches and widget tests use this directly).
 pub fn render(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     let area = area.intersection(buf.area);
@@ -53,8 +68,15 @@ pub fn render(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
             buf,
         );
     }
+    // One frame's highlighting budget, shared by the visible panes (at most the cache's
+    // default each): 8 streaming panes must not take 8 ms of syntect a frame.
+    let n = u32::try_from(screen.panes.len()).unwrap_or(u32::MAX).max(1);
+    let hl_budget = (FRAME_HIGHLIGHT_BUDGET / n).min(crate::tui::markdown::HIGHLIGHT_BUDGET);
     for (i, r) in &screen.panes {
         if let Some(p) = state.panes.get(*i) {
+            if let Ok(mut v) = p.view.try_borrow_mut() {
+                v.hl_budget = Some(hl_budget);
+            }
             let focused = *i == state.focus && (state.mode == Mode::Panes || state.panes.len() > 1);
             pane::PaneView {
                 pane: p,

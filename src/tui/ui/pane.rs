@@ -170,7 +170,10 @@ fn render_body(p: &PaneState, area: Rect, buf: &mut Buffer, t: &Theme) {
     } else {
         0
     };
-    view.answer.sync(&p.text, w, t);
+    let budget = view
+        .hl_budget
+        .unwrap_or(crate::tui::markdown::HIGHLIGHT_BUDGET);
+    view.answer.sync_within(&p.text, w, t, budget);
     let mut tail: Vec<Line<'static>> = Vec::new();
     if let Some(e) = &p.error {
         let status = e.status.map(|c| format!(" {c}")).unwrap_or_default();
