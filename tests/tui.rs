@@ -637,3 +637,56 @@ fn the_effects_of_a_submit_are_what_the_app_runs() {
         .collect();
     assert_eq!(kinds, ["create", "turn", "start"]);
 }
+
+/// Code still drawn plain keeps the App drawing (no key, no stream event) until it is
+/// highlighted; with nothing pending the App does not wake up to draw again.
+#[test]
+fn the_app_keeps_drawing_until_visible_code_is_highlighted() {
+    // Load syntect now (a complete render waits for it), so the App's draws can highlight.
+    let _ = juxta::tui::markdown::render("```rust\nfn a() {}\n```\n", 40, &dark());
+    let mut code = String::from("```rust\n");
+    for i in 0..80 {
+        code.push_str(&format!(
+            "let v{i} = vec![{i}, \"s{i}\".len()]; // line {i}\n"
+        ));
+    }
+    code.push_str("```\n");
+    let mut st = testing::state(&["demo:a"], Instant::now());
+    st.size = (100, 40);
+    st.panes[0].text = code;
+    let config = Config::presets_only().expect("presets");
+    let engine = Arc::new(Engine::new(Arc::new(config)));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let app = rt.block_on(async move {
+        let term = Terminal::new(TestBackend::new(100, 40)).expect("terminal");
+        let mut app = App::new(term, st, dark(), engine, 60);
+        // No input at all: the App runs only as long as it has drawing left to do.
+        let (tx, rx) = tokio::sync::mpsc::channel::<Msg>(1);
+        drop(tx);
+        let run = tokio::time::timeout(Duration::from_secs(120), app.run(rx)).await;
+        assert!(run.is_ok(), "highlighting finished and the App stopped");
+        assert!(app.frames >= 2, "only {} frame(s)", app.frames);
+        let before = app.frames;
+        let (tx, rx) = tokio::sync::mpsc::channel::<Msg>(1);
+        drop(tx);
+        app.run(rx).await.expect("run");
+        assert_eq!(
+            app.frames,
+            before + 1,
+            "idle: one draw on start, none after"
+        );
+        app
+    });
+    let view = app.state.panes[0].view.borrow();
+    assert!(!view.answer.has_pending());
+    // The code on screen is coloured by syntect (RGB), not plain.
+    let buf = app.terminal.backend().buffer();
+    let coloured = buf
+        .content()
+        .iter()
+        .any(|c| matches!(c.fg, ratatui::style::Color::Rgb(..)) && c.symbol() == "v");
+    assert!(coloured, "{}", app.terminal.backend());
+}
