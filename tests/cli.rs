@@ -218,6 +218,21 @@ fn unknown_model_is_a_usage_error_naming_it() {
 }
 
 #[test]
+fn a_bad_demo_name_says_what_is_wrong_once() {
+    let env = Env::new();
+    let o = env.run(&["run", "-m", "demo:nosuch", "hi"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    // The error names the model and the known profiles, not a PROVIDER:MODEL hint it already meets.
+    assert!(
+        err.contains("demo:nosuch") && err.contains("swift"),
+        "{err}"
+    );
+    assert!(!err.contains("PROVIDER:MODEL"), "{err}");
+    assert_eq!(err.matches("demo:nosuch").count(), 1, "{err}");
+}
+
+#[test]
 fn a_failing_model_exits_1_while_the_others_answer() {
     let env = Env::new().with_config(FAST_RETRY);
     let flaky = "demo:flaky,error=1,ttft=5,tps=5000";

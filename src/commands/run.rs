@@ -173,8 +173,7 @@ pub fn run(args: RunArgs, config_path: Option<&Path>) -> u8 {
         }
     }
     if !unknown.is_empty() {
-        eprintln!("{}: {}", s::PREFIX, s::unknown_models(&unknown));
-        eprintln!("{}: {}", s::PREFIX, s::SEE_MODELS);
+        // Each name's own error (printed above) already says what is wrong and where to look.
         return EXIT_USAGE;
     }
     let prompt = if args.prompt == "-" {
