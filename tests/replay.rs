@@ -1031,6 +1031,36 @@ fn cost_cap_stops_the_command_and_says_so() {
 }
 
 #[test]
+fn replay_summary_marks_simulated_models() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = fixture("ten.txt");
+    let args = [
+        file.to_str().expect("utf-8"),
+        "-m",
+        PRICED_DEMO,
+        "--max-tokens",
+        "1",
+        "--no-save",
+    ];
+    let o = juxta(home.path(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr_of(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains(&format!("{PRICED_DEMO} (sim)")),
+        "simulated model marked in the table: {stdout}"
+    );
+    let o = juxta(home.path(), &[&args[..], &["--json"]].concat());
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let summary: serde_json::Value = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["type"] == "model_summary")
+        .expect("a model summary line");
+    assert_eq!(summary["simulated"], true);
+    assert_eq!(summary["model"], PRICED_DEMO, "the id itself is unchanged");
+}
+
+#[test]
 fn prompt_set_error_exits_2_naming_file_and_line() {
     let home = tempfile::tempdir().expect("tempdir");
     let file = fixture("bad-line7.toml");

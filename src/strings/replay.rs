@@ -78,6 +78,11 @@ pub const INTERRUPTING: &str =
 pub const UNPRICED: &str = "unpriced";
 pub const CAP_UNENFORCEABLE: &str =
     "warning: no model in this replay has a price, so --max-cost cannot stop it";
+/// A simulated model's name in the summary table.
+pub fn simulated_model(id: &str) -> String {
+    format!("{id} (sim)")
+}
+
 pub const SUMMARY_HEADER: [&str; 8] = [
     "model",
     "median TTFT",
