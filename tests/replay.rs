@@ -956,7 +956,7 @@ fn estimate_above_max_cost_refuses_to_start() {
         err.contains("assumed 500 per cell"),
         "says how output was estimated: {err}"
     );
-    assert!(err.contains("is above --max-cost $0.5000"), "{err}");
+    assert!(err.contains("is above --max-cost $0.500"), "{err}");
     assert!(err.contains("--force"), "{err}");
     assert!(!err.contains("session:"), "nothing started: {err}");
 }
@@ -1028,6 +1028,25 @@ fn cost_cap_stops_the_command_and_says_so() {
         10 - cells.len(),
         "answered cells are not asked again"
     );
+}
+
+#[test]
+fn a_tiny_max_cost_is_not_shown_as_zero() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = fixture("ten.txt");
+    let o = juxta(
+        home.path(),
+        &[
+            file.to_str().expect("utf-8"),
+            "-m",
+            PRICED_DEMO,
+            "--max-cost",
+            "0.000001",
+        ],
+    );
+    let err = stderr_of(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--max-cost $0.00000100"), "{err}");
 }
 
 #[test]
