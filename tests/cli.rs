@@ -196,6 +196,30 @@ fn json_lines_have_the_documented_shape() {
 }
 
 #[test]
+fn json_costs_carry_no_floating_point_noise() {
+    // demo:flaky's price gives 4 × 0.2e-6 + 88 × 0.8e-6, which f64 sums to 7.120000000000001e-5.
+    let env = Env::new();
+    let o = env.run(&[
+        "run",
+        "--json",
+        "--no-save",
+        "-m",
+        "demo:flaky,ttft=5,tps=5000,error=0",
+        "-m",
+        SWIFT,
+        "-m",
+        PONDER,
+        "Hi",
+    ]);
+    for l in stdout(&o).lines().filter(|l| l.contains("\"summary\"")) {
+        let v: Value = serde_json::from_str(l).expect("JSON");
+        let cost = v["cost_usd"].to_string();
+        let digits = cost.chars().filter(char::is_ascii_digit).count();
+        assert!(digits <= 12, "cost_usd {cost} in {l}");
+    }
+}
+
+#[test]
 fn unknown_model_is_a_usage_error_naming_it() {
     let env = Env::new();
     let o = env.run(&[

@@ -513,6 +513,11 @@ fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
+/// Dollars to 1e-10: floating-point noise (`7.120000000000001e-5`) never reaches the JSON.
+fn round_usd(v: f64) -> f64 {
+    (v * 1e10).round() / 1e10
+}
+
 fn round_opt(v: Option<f64>) -> Option<f64> {
     v.map(round1)
 }
@@ -623,14 +628,14 @@ fn summary_line<'a>(r: &'a ResponseRecord, m: Option<&'a ResolvedModel>) -> Summ
             source: t.source.as_str(),
             cache_write: t.cache_write,
         },
-        cost_usd: r.cost.usd,
+        cost_usd: r.cost.usd.map(round_usd),
         cost_source: r.cost.source.as_str(),
         retries: r.metrics.retries,
         text: clean(&r.text),
         error: r.error.as_ref().map(error_line),
         reasoning: clean(&r.reasoning),
         cost_estimated: r.cost.estimated,
-        computed_cost_usd: r.cost.computed_usd,
+        computed_cost_usd: r.cost.computed_usd.map(round_usd),
         price: r.price.as_ref().map(|p| PriceRef {
             as_of: &p.as_of,
             source: &p.source,
