@@ -1076,6 +1076,12 @@ fn replay_summary_marks_simulated_models() {
         .find(|v| v["type"] == "model_summary")
         .expect("a model summary line");
     assert_eq!(summary["simulated"], true);
+    for l in stdout.lines().filter(|l| l.contains("cost_usd")) {
+        let v: serde_json::Value = serde_json::from_str(l).expect("JSON");
+        let cost = v["cost_usd"].to_string();
+        let digits = cost.chars().filter(char::is_ascii_digit).count();
+        assert!(digits <= 12, "no float noise: cost_usd {cost} in {l}");
+    }
     assert_eq!(summary["model"], PRICED_DEMO, "the id itself is unchanged");
 }
 

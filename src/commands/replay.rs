@@ -318,7 +318,7 @@ fn model_summary_json(m: &ModelSummary) -> serde_json::Value {
             "output": m.output_tokens,
             "estimated": m.tokens_estimated,
         },
-        "cost_usd": m.cost_usd,
+        "cost_usd": m.cost_usd.map(run_cmd::round_usd),
         "unpriced_cells": m.unpriced_cells,
         "unknown_cost_cells": m.unknown_cost_cells,
         "cost_estimated": m.cost_estimated,

@@ -514,7 +514,7 @@ fn round1(v: f64) -> f64 {
 }
 
 /// Dollars to 1e-10: floating-point noise (`7.120000000000001e-5`) never reaches the JSON.
-fn round_usd(v: f64) -> f64 {
+pub(crate) fn round_usd(v: f64) -> f64 {
     (v * 1e10).round() / 1e10
 }
 
