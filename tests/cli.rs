@@ -220,6 +220,18 @@ fn json_costs_carry_no_floating_point_noise() {
 }
 
 #[test]
+fn a_store_that_cannot_open_is_said_to_leave_the_run_unsaved() {
+    let env = Env::new();
+    // The data folder is a file: the store cannot be created there.
+    std::fs::write(env.dir.path().join("data"), "not a folder").expect("write");
+    let o = env.run(&["run", "-m", SWIFT, "hi"]);
+    assert_eq!(o.status.code(), Some(0), "the answers still come");
+    let err = stderr(&o);
+    assert!(err.contains("will not be saved"), "{err}");
+    assert!(!err.contains("session:"), "{err}");
+}
+
+#[test]
 fn unknown_model_is_a_usage_error_naming_it() {
     let env = Env::new();
     let o = env.run(&[

@@ -47,7 +47,7 @@ impl Saver {
         match Self::try_open(args, prompt, models) {
             Ok(s) => Some(s),
             Err(e) => {
-                eprintln!("{}: {e}", s::PREFIX);
+                eprintln!("{}: {e}; {}", s::PREFIX, s::NOT_SAVED);
                 None
             }
         }
