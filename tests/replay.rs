@@ -114,6 +114,10 @@ fn bad_jsonl_line_3_names_file_line_and_column() {
     assert!(e.column.is_some());
     assert!(e.to_string().contains("bad-line3.jsonl:3:"), "{e}");
     assert!(e.to_string().contains("not valid JSON"), "{e}");
+    assert!(
+        !e.to_string().contains("at line 1"),
+        "no second, contradicting line number: {e}"
+    );
 }
 
 #[test]
