@@ -592,6 +592,54 @@ fn ctrl_c_cancels_and_prints_what_arrived() {
 }
 
 #[test]
+fn one_ctrl_c_delivered_twice_still_prints_what_arrived() {
+    use std::io::{BufRead, BufReader};
+    let env = Env::new();
+    let mut child = env
+        .cmd(&[
+            "run",
+            "--json",
+            "-m",
+            "demo:steady,ttft=5,tps=20",
+            "Explain",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut lines: Vec<Value> = Vec::new();
+    loop {
+        let mut line = String::new();
+        assert!(
+            reader.read_line(&mut line).expect("read") > 0,
+            "ended early"
+        );
+        let v: Value = serde_json::from_str(&line).expect("json");
+        lines.push(v.clone());
+        if v["type"] == "delta" {
+            break;
+        }
+    }
+    // As `timeout -s INT` does: the signal reaches the process twice at once.
+    let pid = child.id().to_string();
+    let killed = Command::new("sh")
+        .args(["-c", &format!("kill -s INT {pid}; kill -s INT {pid}")])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    for line in reader.lines() {
+        lines.push(serde_json::from_str(&line.expect("line")).expect("json"));
+    }
+    assert_eq!(child.wait().expect("wait").code(), Some(1));
+    let summary = lines
+        .iter()
+        .find(|l| l["type"] == "summary")
+        .expect("a summary: the double delivery did not quit at once");
+    assert_eq!(summary["status"], "cancelled");
+}
+
+#[test]
 fn models_refresh_lists_what_a_local_server_serves() {
     use std::io::{BufRead, BufReader};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");

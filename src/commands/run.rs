@@ -156,6 +156,9 @@ fn params_of(args: &RunArgs) -> Params {
     }
 }
 
+/// Two Ctrl-C signals closer than this are one press (the second does not quit at once).
+const SAME_PRESS: std::time::Duration = std::time::Duration::from_millis(500);
+
 pub fn run(args: RunArgs, config_path: Option<&Path>) -> u8 {
     let config = match Config::load(config_path) {
         Ok(c) => c,
@@ -243,6 +246,7 @@ async fn stream_all(
     let mut out = Output::new(args.json, &models);
     let mut done: Vec<Option<ResponseRecord>> = vec![None; models.len()];
     let mut interrupted = false;
+    let mut interrupted_at: Option<Instant> = None;
     let mut remaining = models.len();
     // One signal future for the whole loop, so a Ctrl-C between two events is not missed.
     let ctrl_c = tokio::signal::ctrl_c();
@@ -269,11 +273,15 @@ async fn stream_all(
                 }
             }
             _ = &mut ctrl_c => {
-                if interrupted {
-                    return EXIT_MODEL_FAILED;
+                ctrl_c.set(tokio::signal::ctrl_c());
+                match interrupted_at {
+                    // One press can arrive twice (`timeout -s INT` signals the child and its
+                    // process group): a second signal this soon is the same press.
+                    Some(at) if at.elapsed() < SAME_PRESS => continue,
+                    Some(_) => return EXIT_MODEL_FAILED,
+                    None => interrupted_at = Some(Instant::now()),
                 }
                 interrupted = true;
-                ctrl_c.set(tokio::signal::ctrl_c());
                 eprintln!("{}: {}", s::PREFIX, s::INTERRUPTED);
                 for h in &handles {
                     h.cancel();
