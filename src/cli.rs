@@ -206,9 +206,12 @@ pub struct ModelsArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct LeaderboardArgs {
-    /// Only count votes on sessions with this tag.
+    /// Only votes of sessions carrying this tag.
     #[arg(long)]
     pub tag: Option<String>,
+    /// One JSON object per model and line, best first.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Parse the command line and run it.

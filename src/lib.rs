@@ -10,6 +10,7 @@ pub mod commands;
 pub mod cost;
 pub mod engine;
 pub mod export;
+pub mod judge;
 pub mod metrics;
 pub mod promptset;
 pub mod provider;

@@ -421,7 +421,7 @@ fn the_writer_checkpoints_at_most_every_interval_and_saves_the_final_record() {
             .first()
             .map(|r| (r.status, r.text.clone()))
     };
-    w.on_event(&ev(0, EventKind::Attempt { n: 1 })).unwrap();
+    w.on_event(&ev(0, EventKind::Attempt { n: 0 })).unwrap();
     w.on_event(&ev(100, EventKind::Stream(StreamEvent::Text("Hel".into()))))
         .unwrap();
     assert_eq!(

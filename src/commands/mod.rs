@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use crate::cli::{Cli, Command};
 
 pub mod doctor;
+pub mod leaderboard;
 pub mod models;
 pub mod replay;
 pub mod run;
@@ -34,13 +35,8 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Some(Command::Export(a)) => export::run(a),
         Some(Command::Import(a)) => import::run(a),
         Some(Command::Models(args)) => models::run(args, config),
-        Some(Command::Leaderboard(_)) => not_yet("leaderboard"),
+        Some(Command::Leaderboard(a)) => leaderboard::run(a),
         Some(Command::Doctor) => doctor::run(config),
     };
     ExitCode::from(code)
-}
-
-fn not_yet(what: &str) -> u8 {
-    eprintln!("juxta: {what} is not built yet");
-    EXIT_USAGE
 }

@@ -16,6 +16,8 @@ mod rows;
 pub mod schema;
 mod search;
 mod tags;
+mod votes;
+pub use votes::VoteInTurn;
 pub mod writer;
 
 use std::fmt;

@@ -2,8 +2,9 @@
 //! been applied. A migration, once released, is never edited: add a new one instead.
 
 /// v1: sessions, turns, responses. v2: votes, tags, FTS5 (trigram) over prompts and answers,
-/// kept in sync by triggers, and the index used to find interrupted responses.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+/// kept in sync by triggers, and the index used to find interrupted responses. v3: a covering
+/// index for the per-session cost totals of session lists (no read of the answer rows).
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;
@@ -117,4 +118,8 @@ END;
 CREATE TRIGGER responses_au AFTER UPDATE OF text ON responses WHEN new.text IS NOT old.text BEGIN
     UPDATE answers_fts SET body = new.text WHERE rowid = old.rowid;
 END;
+"#;
+
+const V3: &str = r#"
+CREATE INDEX responses_cost ON responses(session_id, cost_usd);
 "#;

@@ -1,45 +1,47 @@
-//! Search: user text → an SQL condition. Every word must appear (case-insensitive substring) in
-//! the title, in one prompt or in one answer. Words of three characters or more go to the FTS5
+//! Search: user text → an SQL condition (case-insensitive substring matches; see [`filter`]). Words of three characters or more go to the FTS5
 //! trigram index as quoted strings (inside quotes `*`, `-`, `:`, `(`, `^` are plain characters,
 //! and a `"` is doubled); shorter words (two CJK characters, `C#`) use LIKE with `%`, `_` and
 //! `\` escaped. User text is always bound as a parameter, never spliced into SQL.
 
-/// None when the text has no words (list everything).
+/// None when the text has no words (list everything). Words of three characters or more must
+/// all appear in one prompt or one answer (one FTS5 query per table, fast even when a word is
+/// in every session), or all in the title; each shorter word must appear somewhere in the
+/// session.
 pub(super) fn filter(text: &str) -> Option<(String, Vec<String>)> {
     let words: Vec<&str> = text.split_whitespace().collect();
     if words.is_empty() {
         return None;
     }
     let (long, short): (Vec<&str>, Vec<&str>) = words.iter().partition(|w| w.chars().count() >= 3);
-    let mut args = Vec::new();
-    let mut in_docs = Vec::new();
-    for table in ["prompts_fts", "answers_fts"] {
-        let mut conds = Vec::new();
-        if !long.is_empty() {
-            args.push(fts_query(&long));
-            conds.push(format!("{table} MATCH ?{}", args.len()));
-        }
-        for w in &short {
+    let mut args: Vec<String> = Vec::new();
+    let mut conds = Vec::new();
+    if !long.is_empty() {
+        args.push(fts_query(&long));
+        let m = args.len();
+        let mut title = Vec::new();
+        for w in &long {
             args.push(like_pattern(w));
-            conds.push(format!("body LIKE ?{} ESCAPE '\\'", args.len()));
+            title.push(format!("s.title LIKE ?{} ESCAPE '\\'", args.len()));
         }
-        in_docs.push(format!(
-            "SELECT session_id FROM {table} WHERE {}",
-            conds.join(" AND ")
+        conds.push(format!(
+            "(s.id IN (SELECT session_id FROM prompts_fts WHERE prompts_fts MATCH ?{m}) \
+             OR s.id IN (SELECT session_id FROM answers_fts WHERE answers_fts MATCH ?{m}) \
+             OR ({}))",
+            title.join(" AND ")
         ));
     }
-    let mut title = Vec::new();
-    for w in &words {
+    for w in short {
+        // Too short for the trigram index: LIKE over this session's rows only (found
+        // through the primary keys), so a newest-first page stops early.
         args.push(like_pattern(w));
-        title.push(format!("s.title LIKE ?{} ESCAPE '\\'", args.len()));
+        let l = args.len();
+        conds.push(format!(
+            "(s.title LIKE ?{l} ESCAPE '\\' \
+             OR EXISTS (SELECT 1 FROM turns t WHERE t.session_id = s.id AND t.prompt LIKE ?{l} ESCAPE '\\') \
+             OR EXISTS (SELECT 1 FROM responses r WHERE r.session_id = s.id AND r.text LIKE ?{l} ESCAPE '\\'))"
+        ));
     }
-    let clause = format!(
-        "(s.id IN ({} UNION {}) OR ({}))",
-        in_docs[0],
-        in_docs[1],
-        title.join(" AND ")
-    );
-    Some((clause, args))
+    Some((conds.join(" AND "), args))
 }
 
 /// `"word1" "word2"`: an implicit AND of literal strings.

@@ -138,7 +138,7 @@ impl<S: Borrow<Store>> SessionWriter<S> {
         match &ev.kind {
             EventKind::Attempt { n } => {
                 slot.attempt_at = Some(ev.at);
-                slot.retries = n.saturating_sub(1).max(slot.retries);
+                slot.retries = *n; // n counts from 0: attempts before this one
                 slot.first_content = None;
                 slot.last_content = None;
                 slot.record.text.clear();

@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod cli;
 pub mod engine;
+pub mod judge;
 pub mod render;
 pub mod replay;
 pub mod store;

@@ -42,6 +42,12 @@ pub enum Action {
     OpenReplay,
     /// Send the last turn's prompt again to models chosen in the picker.
     RerunOnModels,
+    /// Vote for the best answer of the turn (then a pane number, `=` for a tie).
+    Vote,
+    /// Vote: a tie / all bad.
+    VoteTie,
+    /// Blind mode for the next turn: names hidden and panes shuffled until the vote.
+    BlindMode,
     // Picker and lists.
     Up,
     Down,
@@ -82,6 +88,9 @@ impl Action {
         Action::OpenSessions,
         Action::OpenReplay,
         Action::RerunOnModels,
+        Action::Vote,
+        Action::VoteTie,
+        Action::BlindMode,
         Action::Up,
         Action::Down,
         Action::Toggle,
@@ -122,6 +131,9 @@ impl Action {
             Action::OpenSessions => "open-sessions",
             Action::OpenReplay => "open-replay",
             Action::RerunOnModels => "rerun-on-models",
+            Action::Vote => "vote",
+            Action::VoteTie => "vote-tie",
+            Action::BlindMode => "blind-mode",
             Action::Up => "up",
             Action::Down => "down",
             Action::Toggle => "toggle",

@@ -30,6 +30,7 @@ enum StoreOp {
     Create(Box<crate::record::Session>),
     Turn(String, Box<crate::record::Turn>),
     Response(String, u32, Box<crate::record::ResponseRecord>),
+    Vote(String, crate::record::Vote),
 }
 
 pub struct App<B: Backend> {
@@ -101,6 +102,7 @@ impl<B: Backend> App<B> {
                     StoreOp::Create(sess) => store.create_session(sess),
                     StoreOp::Turn(id, t) => store.add_turn(id, t),
                     StoreOp::Response(id, turn, rec) => store.save_response(id, *turn, rec),
+                    StoreOp::Vote(id, vote) => store.add_vote(id, vote),
                 };
                 if let Err(e) = r {
                     let _ = notices.try_send(Msg::Notice(s::store_error(&e.to_string())));
@@ -151,6 +153,7 @@ impl<B: Backend> App<B> {
                 turn,
                 record,
             } => self.store(StoreOp::Response(session, turn, record)),
+            Effect::Vote { session, vote } => self.store(StoreOp::Vote(session, vote)),
             Effect::Copy(text) => {
                 if let Some(out) = self.osc52.as_mut() {
                     let _ = out.write_all(super::clipboard::osc52(&text).as_bytes());

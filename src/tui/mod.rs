@@ -19,5 +19,6 @@ pub mod terminal;
 pub mod testing;
 pub mod theme;
 pub mod ui;
+pub mod vote;
 
 pub use run::run;

@@ -59,6 +59,11 @@ pub enum Effect {
         turn: u32,
         record: Box<ResponseRecord>,
     },
+    /// Save a vote on a turn of the session.
+    Vote {
+        session: String,
+        vote: crate::record::Vote,
+    },
     /// Put text on the clipboard (OSC 52).
     Copy(String),
     /// A session-browser effect (list, search, rename, tags, delete, open): run against the store

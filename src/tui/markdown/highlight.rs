@@ -8,11 +8,13 @@
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use ratatui::style::{Color, Modifier, Style};
 use syntect::easy::HighlightLines;
-use syntect::highlighting::{FontStyle, ThemeSet};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::highlighting::{FontStyle, HighlightState, ThemeSet};
+use syntect::parsing::{ParseState, SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
 
 pub(crate) struct Highlighter {
     syntaxes: SyntaxSet,
@@ -82,54 +84,137 @@ impl Highlighter {
         self.syntaxes.find_syntax_by_token(token)
     }
 
-    /// Highlight `code` (lines ending in `\n`) as `lang`; `None` if the language is unknown. Each
-    /// line comes back as styled segments without its newline; `base` is patched with the
-    /// syntect foreground (syntect's background is ignored so the terminal's shows through).
+    /// Highlight `code` as `lang`, resuming from `memo` (the lines highlighted by an earlier call
+    /// on a prefix of `code`) and stopping once `deadline` has passed. Returns `None` if the
+    /// language is unknown. Otherwise `memo.lines` holds the complete lines highlighted so far,
+    /// and the result is the highlighted last line when it has no newline yet (a stream still
+    /// running) and everything before it was done. At least `min_lines` lines are highlighted
+    /// whatever the deadline. `base` is patched with syntect's foreground
+    /// (its background is ignored so the terminal's shows through).
     pub(crate) fn highlight(
         &self,
+        memo: &mut Option<Memo>,
         code: &str,
         lang: &str,
         theme: &str,
         base: Style,
-    ) -> Option<Vec<Vec<(String, Style)>>> {
+        budget: Budget,
+    ) -> Option<Option<Vec<(String, Style)>>> {
+        let Budget {
+            deadline,
+            min_lines,
+        } = budget;
         let syntax = self.syntax(lang)?;
-        let theme = self.themes.themes.get(theme)?;
-        let mut h = HighlightLines::new(syntax, theme);
-        let mut out = Vec::new();
-        for line in syntect::util::LinesWithEndings::from(code) {
-            let Ok(regions) = h.highlight_line(line, &self.syntaxes) else {
-                return None;
-            };
-            let mut segs: Vec<(String, Style)> = Vec::with_capacity(regions.len());
-            for (st, text) in regions {
-                let text = text.trim_end_matches(['\n', '\r']);
-                if text.is_empty() {
-                    continue;
-                }
-                let mut style = base;
-                if st.foreground.a > 0 {
-                    style = style.fg(Color::Rgb(
-                        st.foreground.r,
-                        st.foreground.g,
-                        st.foreground.b,
-                    ));
-                }
-                if st.font_style.contains(FontStyle::BOLD) {
-                    style = style.add_modifier(Modifier::BOLD);
-                }
-                if st.font_style.contains(FontStyle::ITALIC) {
-                    style = style.add_modifier(Modifier::ITALIC);
-                }
-                if st.font_style.contains(FontStyle::UNDERLINE) {
-                    style = style.add_modifier(Modifier::UNDERLINED);
-                }
-                match segs.last_mut() {
-                    Some((t, s)) if *s == style => t.push_str(text),
-                    _ => segs.push((text.to_string(), style)),
-                }
-            }
-            out.push(segs);
+        let th = self.themes.themes.get(theme)?;
+        let valid = memo.as_ref().is_some_and(|m| {
+            m.lang == lang && m.theme == theme && m.base == base && code.starts_with(&m.done)
+        });
+        if !valid {
+            let h = HighlightLines::new(syntax, th);
+            *memo = Some(Memo {
+                lang: lang.to_string(),
+                theme: theme.to_string(),
+                base,
+                done: String::new(),
+                lines: Vec::new(),
+                state: h.state(),
+            });
         }
-        Some(out)
+        let m = memo.as_mut()?;
+        let (hs, ps) = m.state.clone();
+        let mut h = HighlightLines::from_state(th, hs, ps);
+        let mut partial = None;
+        let start = m.done.len();
+        let progress_floor = m.lines.len() + min_lines;
+        for line in LinesWithEndings::from(&code[start..]) {
+            if !line.ends_with('\n') {
+                let (hs, ps) = h.state();
+                m.state = (hs.clone(), ps.clone());
+                let mut scratch = HighlightLines::from_state(th, hs, ps);
+                partial = scratch
+                    .highlight_line(line, &self.syntaxes)
+                    .ok()
+                    .map(|r| segments(r, base));
+                return Some(partial);
+            }
+            // `min_lines` per call at least, so that highlighting always progresses.
+            if m.lines.len() >= progress_floor && deadline.is_some_and(|d| Instant::now() >= d) {
+                break;
+            }
+            let Ok(regions) = h.highlight_line(line, &self.syntaxes) else {
+                break;
+            };
+            m.lines.push(segments(regions, base));
+            m.done.push_str(line);
+        }
+        m.state = h.state();
+        Some(partial)
+    }
+}
+
+/// Syntect regions → styled segments without the line's newline.
+fn segments(
+    regions: Vec<(syntect::highlighting::Style, &str)>,
+    base: Style,
+) -> Vec<(String, Style)> {
+    let mut segs: Vec<(String, Style)> = Vec::with_capacity(regions.len());
+    for (st, text) in regions {
+        let text = text.trim_end_matches(['\n', '\r']);
+        if text.is_empty() {
+            continue;
+        }
+        let mut style = base;
+        if st.foreground.a > 0 {
+            style = style.fg(Color::Rgb(
+                st.foreground.r,
+                st.foreground.g,
+                st.foreground.b,
+            ));
+        }
+        if st.font_style.contains(FontStyle::BOLD) {
+            style = style.add_modifier(Modifier::BOLD);
+        }
+        if st.font_style.contains(FontStyle::ITALIC) {
+            style = style.add_modifier(Modifier::ITALIC);
+        }
+        if st.font_style.contains(FontStyle::UNDERLINE) {
+            style = style.add_modifier(Modifier::UNDERLINED);
+        }
+        match segs.last_mut() {
+            Some((t, s)) if *s == style => t.push_str(text),
+            _ => segs.push((text.to_string(), style)),
+        }
+    }
+    segs
+}
+
+/// How much highlighting one call may do: new lines until `deadline` (none: all), and at least
+/// `min_lines` lines of each block whatever the deadline (so that work always progresses).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Budget {
+    pub deadline: Option<Instant>,
+    pub min_lines: usize,
+}
+
+/// What has been highlighted of one code block, to resume from when the block grows (a stream)
+/// or when highlighting was cut short by the frame's time budget.
+#[derive(Clone)]
+pub(crate) struct Memo {
+    lang: String,
+    theme: String,
+    base: Style,
+    /// The code highlighted so far (whole lines).
+    done: String,
+    /// Highlighted segments of each line of `done`.
+    pub lines: Vec<Vec<(String, Style)>>,
+    state: (HighlightState, ParseState),
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Memo")
+            .field("lang", &self.lang)
+            .field("lines", &self.lines.len())
+            .finish()
     }
 }

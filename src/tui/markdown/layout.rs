@@ -7,7 +7,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::highlight::Highlighter;
+use super::highlight::{Budget, Highlighter, Memo};
 use super::table;
 use super::wrap::{self, Styled, str_width};
 use crate::tui::theme::{Slot, Theme};
@@ -16,8 +16,18 @@ use crate::tui::theme::{Slot, Theme};
 pub(crate) struct Ctx<'a> {
     pub width: usize,
     pub theme: &'a Theme,
+}
+
+/// Highlighting for one chunk's layout.
+pub(crate) struct HlRun<'m> {
     /// `None` while syntect is still loading: code is rendered plain.
     pub hl: Option<&'static Highlighter>,
+    /// What was highlighted of each code block of the chunk, by index, kept across layouts.
+    pub memos: &'m mut Vec<Option<Memo>>,
+    /// How much new highlighting to do (the rest stays plain for now).
+    pub budget: Budget,
+    /// Out: code with a language was left plain (syntect not loaded, or out of time).
+    pub pending: bool,
 }
 
 const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];
@@ -50,8 +60,10 @@ struct Table {
     row: Vec<Styled>,
 }
 
-struct Renderer<'a, 'o> {
+struct Renderer<'a, 'o, 'm> {
     ctx: &'a Ctx<'a>,
+    hl: &'a mut HlRun<'m>,
+    code_idx: usize,
     out: &'o mut Vec<Line<'static>>,
     first_line: usize,
     containers: Vec<Container>,
@@ -62,18 +74,17 @@ struct Renderer<'a, 'o> {
     links: Vec<(String, usize)>,
     code: Option<Code>,
     table: Option<Table>,
-    plain_code: bool,
 }
 
 /// Lay out `src` (already cleaned of control sequences) and append its lines to `out`.
-/// Returns true if a code block with a language was rendered plain because syntect was not
-/// loaded yet.
-pub(crate) fn layout(src: &str, ctx: &Ctx<'_>, out: &mut Vec<Line<'static>>) -> bool {
+pub(crate) fn layout(src: &str, ctx: &Ctx<'_>, hl: &mut HlRun<'_>, out: &mut Vec<Line<'static>>) {
     let events: Vec<(Event<'_>, Range<usize>)> =
         Parser::new_ext(src, options()).into_offset_iter().collect();
     let first_line = out.len();
     let mut r = Renderer {
         ctx,
+        hl,
+        code_idx: 0,
         out,
         first_line,
         containers: Vec::new(),
@@ -84,7 +95,6 @@ pub(crate) fn layout(src: &str, ctx: &Ctx<'_>, out: &mut Vec<Line<'static>>) -> 
         links: Vec::new(),
         code: None,
         table: None,
-        plain_code: false,
     };
     for (i, (event, range)) in events.iter().enumerate() {
         let next_is_paragraph =
@@ -95,10 +105,9 @@ pub(crate) fn layout(src: &str, ctx: &Ctx<'_>, out: &mut Vec<Line<'static>>) -> 
     if let Some(code) = r.code.take() {
         r.code_block(code);
     }
-    r.plain_code
 }
 
-impl Renderer<'_, '_> {
+impl Renderer<'_, '_, '_> {
     fn style(&self, slot: Slot) -> Style {
         self.ctx.theme.style(slot)
     }
@@ -184,7 +193,7 @@ impl Renderer<'_, '_> {
                 Container::Item { .. } => {}
             }
         }
-        let (spans, _) = wrap::fit_prefix(&spans, self.ctx.width.max(1) + 1);
+        let (spans, _) = wrap::fit_prefix(&spans, self.ctx.width.max(1));
         self.out.push(Line::from(spans));
     }
 
@@ -244,7 +253,7 @@ impl Renderer<'_, '_> {
                 let n = self.ctx.width.saturating_sub(used).max(1);
                 let mut spans = first;
                 spans.push(Span::styled("─".repeat(n), self.style(Slot::Rule)));
-                let (spans, _) = wrap::fit_prefix(&spans, self.ctx.width.max(1) + 1);
+                let (spans, _) = wrap::fit_prefix(&spans, self.ctx.width.max(1));
                 self.out.push(Line::from(spans));
                 self.need_blank = true;
             }
@@ -465,28 +474,49 @@ impl Renderer<'_, '_> {
             format!("```{}", code.lang.as_deref().unwrap_or("")),
             fence,
         ));
-        let (open, _) = wrap::fit_prefix(&open, self.ctx.width.max(1) + 1);
+        let (open, _) = wrap::fit_prefix(&open, self.ctx.width.max(1));
         self.out.push(Line::from(open));
 
         let text = expand_tabs(&code.text);
-        let highlighted = match (&code.lang, self.ctx.hl) {
-            (Some(lang), Some(h)) => h.highlight(&text, lang, &self.ctx.theme.syntect, base),
-            (Some(_), None) => {
-                self.plain_code = true;
-                None
-            }
-            (None, _) => None,
+        let plain: Vec<&str> = text.lines().collect();
+        let complete = if text.ends_with('\n') {
+            plain.len()
+        } else {
+            plain.len().saturating_sub(1)
         };
-        let lines = highlighted
-            .unwrap_or_else(|| text.lines().map(|l| vec![(l.to_string(), base)]).collect());
+        let idx = self.code_idx;
+        self.code_idx += 1;
+        let mut done: &[Vec<(String, Style)>] = &[];
+        let mut partial = None;
+        match (&code.lang, self.hl.hl) {
+            (Some(lang), Some(h)) => {
+                if self.hl.memos.len() <= idx {
+                    self.hl.memos.resize(idx + 1, None);
+                }
+                let memo = &mut self.hl.memos[idx];
+                let syntect = &self.ctx.theme.syntect;
+                if let Some(p) = h.highlight(memo, &text, lang, syntect, base, self.hl.budget) {
+                    partial = p;
+                    done = memo.as_ref().map_or(&[], |m| &m.lines[..]);
+                    self.hl.pending |= done.len() < complete;
+                }
+            }
+            (Some(_), None) => self.hl.pending = true,
+            (None, _) => {}
+        }
         let marker = Span::styled(CODE_CONTINUATION, fence);
-        for segs in &lines {
+        for (i, line) in plain.iter().enumerate() {
+            let segs = match (done.get(i), &partial) {
+                (Some(segs), _) => segs,
+                (None, Some(p)) if i == complete => p,
+                _ => &vec![(line.to_string(), base)],
+            };
             wrap::hard_wrap(segs, self.ctx.width, &rest, &marker, self.out);
         }
         if code.closed {
             let mut close = rest;
             close.push(Span::styled("```", fence));
-            let (close, _) = wrap::fit_prefix(&close, self.ctx.width.max(1) + 1);
+            let (close, _) = wrap::fit_prefix(&close, self.ctx.width.max(1));
             self.out.push(Line::from(close));
         }
         self.need_blank = true;

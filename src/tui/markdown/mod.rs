@@ -18,17 +18,27 @@
 //! # API
 //!
 //! ```ignore
+//! // Once at start-up: load syntect on a background thread (never on the first frame's path).
+//! markdown::preload_highlighting();
+//!
 //! // One cache per pane, kept by the TUI in a RefCell next to the pane's text.
 //! let mut cache = MdCache::new();
-//! cache.sync(&pane.text, width, &theme);       // cheap when nothing changed
-//! let total = cache.line_count();                // for the scrollbar
+//! cache.sync(&pane.text, width, &theme);       // each frame; cheap when nothing changed
+//! let total = cache.line_count();                // for the scrollbar / follow-the-tail
 //! let visible = cache.lines(scroll, height);     // &[Line<'static>], the window to draw
+//! if cache.has_pending() { /* code still plain: schedule another frame */ }
 //!
-//! render(text, width, &theme)        // uncached, complete (waits for syntect): tests, exports
+//! render(text, width, &theme)        // uncached and complete (waits for syntect): tests, exports
 //! wrap_plain(text, width, style)     // reasoning blocks: plain wrapping, no markdown
+//! PlainCache::new() / .sync(text, width, style) / .lines(..)   // wrap_plain, cached per pane
 //! code_blocks(text)                  // fenced/indented code blocks, for "copy code block"
-//! preload_highlighting()             // call once at start-up: loads syntect off-thread
 //! ```
+//!
+//! `sync` never blocks: it spends at most about 1 ms per call on syntax highlighting. Code not
+//! highlighted yet is drawn plain (same text, same line count, so scrolling is unaffected) and is
+//! highlighted by later calls, the chunks nearest the last window passed to `lines` first; while
+//! [`MdCache::has_pending`] is true the pane should be drawn again on the next tick.
+//! `sync_complete` does everything at once (waits for syntect).
 //!
 //! # How the cache works
 //!
@@ -45,8 +55,11 @@
 //! syntect's syntax and theme sets take tens of milliseconds to load. They are loaded once into a
 //! `OnceLock`: [`preload_highlighting`] starts that on a background thread (the workbench calls it
 //! at start-up, so the first frame never waits), and `MdCache::sync` also starts it if needed.
-//! Until it is loaded, `sync` renders code blocks plain, and it lays everything out again (once)
-//! when highlighting becomes available. [`render`] waits for the load, so its output is complete.
+//! Until it is loaded, `sync` renders code plain and marks it pending. Highlighting itself is
+//! slow (syntect's pure-Rust regex engine: on the order of 0.1–1 ms per line), so it is resumable:
+//! each code block keeps a memo (syntect's parse state after the lines done so far), which lets a
+//! streaming code block highlight only its new lines, lets the time budget stop anywhere, and
+//! survives width changes (only theme or text changes drop it).
 
 mod cache;
 mod chunk;
@@ -64,7 +77,7 @@ use ratatui::text::Line;
 use super::theme::Theme;
 use crate::sanitize::clean;
 
-pub use cache::MdCache;
+pub use cache::{MdCache, PlainCache};
 pub use highlight::{is_ready as highlighting_ready, preload as preload_highlighting};
 pub use layout::CODE_CONTINUATION;
 
@@ -80,7 +93,7 @@ pub struct CodeBlock {
 /// Render `text` as markdown wrapped to `width` columns (uncached; waits for syntect to load).
 pub fn render(text: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let mut cache = MdCache::new();
-    cache.sync_with(text, width, theme, Some(highlight::blocking()));
+    cache.sync_complete(text, width, theme);
     cache.into_lines()
 }
 

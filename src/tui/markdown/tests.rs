@@ -348,6 +348,22 @@ fn cache_window_and_width_change() {
     assert_eq!(text_of(c.lines(0, 100)), ["new"]);
 }
 
+#[test]
+fn plain_cache_matches_wrap_plain() {
+    let s = Style::default();
+    let text =
+        "Thinking about it.\n\n  Step one: a long line that wraps here\nstep two 日本語の文章\n";
+    let mut c = PlainCache::new();
+    for end in (0..=text.len()).filter(|i| text.is_char_boundary(*i)) {
+        c.sync(&text[..end], 12, s);
+        assert_eq!(
+            c.lines(0, usize::MAX),
+            &wrap_plain(&text[..end], 12, s)[..],
+            "{end}"
+        );
+    }
+}
+
 fn md_piece() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("# Heading\n".to_string()),
@@ -391,12 +407,83 @@ proptest! {
         for p in points {
             let mut p = p;
             while !text.is_char_boundary(p) { p -= 1; }
-            cache.sync(&text[..p], width, &t);
+            cache.sync_complete(&text[..p], width, &t);
             let fresh = render(&text[..p], width, &t);
             prop_assert_eq!(cache.lines(0, usize::MAX), &fresh[..]);
         }
-        cache.sync(&text, width, &t);
+        cache.sync_complete(&text, width, &t);
         let fresh = render(&text, width, &t);
         prop_assert_eq!(cache.lines(0, usize::MAX), &fresh[..]);
+    }
+}
+
+/// With no time for highlighting, code starts plain and later syncs finish it, near the view
+/// first; the end result is the same as a complete render.
+#[test]
+fn highlighting_catches_up_over_later_syncs() {
+    let t = theme();
+    let h = highlight::blocking();
+    let mut text = String::new();
+    for i in 0..30 {
+        text.push_str(&format!("Para {i}\n\n```rust\n"));
+        for j in 0..12 {
+            text.push_str(&format!("let s{j} = \"x\"; // {i}\n"));
+        }
+        text.push_str("```\n\n");
+    }
+    let mut cache = MdCache::new();
+    let past = std::time::Instant::now();
+    cache.sync_with(&text, 40, &t, Some(h), Some(past));
+    assert!(cache.has_pending());
+    let full = render(&text, 40, &t);
+    assert_eq!(cache.line_count(), full.len());
+    assert_ne!(cache.lines(0, usize::MAX), &full[..]);
+    // The window near the end is highlighted first.
+    let _ = cache.lines(full.len() - 10, 10);
+    cache.sync_with(&text, 40, &t, Some(h), Some(past));
+    assert_eq!(cache.lines(full.len() - 10, 10), &full[full.len() - 10..]);
+    let mut rounds = 0;
+    while cache.has_pending() {
+        cache.sync(&text, 40, &t);
+        rounds += 1;
+        assert!(rounds < 1000, "highlighting never finished");
+    }
+    assert_eq!(cache.lines(0, usize::MAX), &full[..]);
+    // A width change keeps what was highlighted: the new layout is complete at once.
+    cache.sync_with(&text, 30, &t, Some(h), Some(past));
+    assert!(!cache.has_pending());
+    assert_eq!(cache.lines(0, usize::MAX), &render(&text, 30, &t)[..]);
+}
+
+/// A code block streamed line by line is highlighted as it grows, equal to a fresh render.
+#[test]
+fn streaming_code_block_stays_highlighted() {
+    let t = theme();
+    let mut text = String::from("Here:\n\n```rust\n");
+    let mut cache = MdCache::new();
+    for i in 0..40 {
+        text.push_str(&format!("let v{i} = \"s{i}\"; // c"));
+        cache.sync_complete(&text, 50, &t);
+        assert_eq!(cache.lines(0, usize::MAX), &render(&text, 50, &t)[..]);
+        text.push('\n');
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Whatever the markdown, no rendered line is wider than the pane (from 2 columns up, where
+    /// every grapheme fits) and no control character reaches a span.
+    #[test]
+    fn no_line_is_wider_than_the_pane(
+        pieces in prop::collection::vec(md_piece(), 1..24),
+        width in 2u16..60,
+    ) {
+        let text: String = pieces.concat();
+        for line in render(&text, width, &theme()) {
+            let s = line.to_string();
+            prop_assert!(s.width() <= usize::from(width), "{width}: {s:?}");
+            prop_assert!(!s.chars().any(char::is_control), "{s:?}");
+        }
     }
 }

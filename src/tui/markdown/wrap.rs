@@ -203,8 +203,8 @@ impl<'a> Wrapper<'a> {
         out: &'a mut Vec<Line<'static>>,
     ) -> Self {
         let width = width.max(1);
-        let (first, first_w) = fit_prefix(first, width);
-        let (rest, rest_w) = fit_prefix(rest, width);
+        let (first, first_w) = fit_prefix(first, content_room(width));
+        let (rest, rest_w) = fit_prefix(rest, content_room(width));
         Wrapper {
             text,
             width,
@@ -311,9 +311,14 @@ impl<'a> Wrapper<'a> {
     }
 }
 
-/// Cut a prefix so that at least one column is left for content.
-pub(crate) fn fit_prefix(prefix: &[Span<'static>], width: usize) -> (Vec<Span<'static>>, usize) {
-    let max = width.saturating_sub(1);
+/// How many columns a prefix may take at `width`: two columns are left for content (so that a
+/// wide character fits) when there are two.
+fn content_room(width: usize) -> usize {
+    width.saturating_sub(2)
+}
+
+/// Cut a prefix to at most `max` columns.
+pub(crate) fn fit_prefix(prefix: &[Span<'static>], max: usize) -> (Vec<Span<'static>>, usize) {
     let mut out = Vec::with_capacity(prefix.len());
     let mut used = 0;
     for span in prefix {
@@ -350,7 +355,7 @@ pub(crate) fn hard_wrap(
     out: &mut Vec<Line<'static>>,
 ) {
     let width = width.max(1);
-    let (prefix, prefix_w) = fit_prefix(prefix, width);
+    let (prefix, prefix_w) = fit_prefix(prefix, content_room(width));
     let marker_w = str_width(&marker.content);
     let mut spans = prefix.clone();
     let mut used = prefix_w;

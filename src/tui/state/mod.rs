@@ -116,6 +116,8 @@ pub struct AppState {
     pub replay_path: String,
     /// The turn to send again once the picker has chosen models.
     pub rerun: Option<TurnState>,
+    /// Votes and blind mode.
+    pub vote: crate::tui::vote::VoteState,
 }
 
 impl AppState {
@@ -158,6 +160,7 @@ impl AppState {
             replay_grid: None,
             replay_path: String::new(),
             rerun: None,
+            vote: Default::default(),
         }
     }
 
@@ -402,6 +405,9 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Outcome {
     if let Some(out) = sessions::on_overlay_key(state, key) {
         return out;
     }
+    if let Some(out) = crate::tui::vote::on_key(state, key) {
+        return out;
+    }
     let Some(chord) = KeyChord::from_event(&key) else {
         return Outcome::none();
     };
@@ -481,7 +487,15 @@ pub fn act(state: &mut AppState, action: Action) -> Outcome {
         Action::Up | Action::Down | Action::Toggle | Action::Confirm => {
             picker_action(state, action)
         }
-        Action::Submit => submit(state),
+        Action::Submit => {
+            let before = state.session.turns.len();
+            let out = submit(state);
+            crate::tui::vote::after_submit(state, before);
+            out
+        }
+        Action::Vote => crate::tui::vote::start(state),
+        Action::VoteTie => crate::tui::vote::cast(state, None),
+        Action::BlindMode => crate::tui::vote::toggle_blind(state),
         Action::Newline => {
             state.editor.newline();
             Outcome::redraw()
@@ -607,7 +621,7 @@ pub fn act(state: &mut AppState, action: Action) -> Outcome {
                 state.notice = Some(s::NOTHING_TO_COPY.into());
                 return Outcome::redraw();
             }
-            state.notice = Some(s::copied_answer(&p.model.id));
+            state.notice = Some(s::copied_answer(p.shown_name()));
             Outcome::redraw().with(Effect::Copy(p.text.clone()))
         }
         Action::CopyCode => {
@@ -635,7 +649,7 @@ pub fn act(state: &mut AppState, action: Action) -> Outcome {
             }
             let keep = state.focus.min(state.panes.len() - 1);
             let pane = state.panes.remove(keep);
-            state.notice = Some(s::continuing_with(&pane.model.id));
+            state.notice = Some(s::continuing_with(pane.shown_name()));
             state.panes = vec![pane];
             state.focus = 0;
             state.zoom = false;

@@ -157,6 +157,8 @@ pub struct PaneState {
     pub code_cursor: usize,
     pub last_checkpoint: Option<Instant>,
     pub view: RefCell<ViewCache>,
+    /// Blind mode: the label shown instead of the model ("Model A") until the vote.
+    pub blind_label: Option<String>,
 }
 
 impl PaneState {
@@ -181,7 +183,13 @@ impl PaneState {
             code_cursor: 0,
             last_checkpoint: None,
             view: RefCell::new(ViewCache::default()),
+            blind_label: None,
         }
+    }
+
+    /// The model's name, or its blind label while names are hidden.
+    pub fn shown_name(&self) -> &str {
+        self.blind_label.as_deref().unwrap_or(&self.model.id)
     }
 
     pub fn is_streaming(&self) -> bool {

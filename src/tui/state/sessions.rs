@@ -407,6 +407,7 @@ pub fn reopen(
         &clean(&session.title).replace('\n', " "),
         session.turns.len(),
     ));
+    crate::tui::vote::on_reopen(state, session);
     out
 }
 

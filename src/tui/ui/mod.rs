@@ -177,7 +177,7 @@ fn render_top(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
                         t.style(Slot::MetricLabel),
                     ));
                     spans.push(Span::styled(
-                        format!("{} ({})", p.model.id, f::ms(v)),
+                        format!("{} ({})", p.shown_name(), f::ms(v)),
                         t.style(Slot::Ok),
                     ));
                 }
@@ -196,12 +196,19 @@ fn render_top(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
                         t.style(Slot::MetricLabel),
                     ));
                     spans.push(Span::styled(
-                        format!("{} ({v:.0} {})", p.model.id, s::TOK_S),
+                        format!("{} ({v:.0} {})", p.shown_name(), s::TOK_S),
                         t.style(Slot::Ok),
                     ));
                 }
             }
         }
+    }
+    for (text, warn) in crate::tui::vote::status(state) {
+        spans.push(sep());
+        spans.push(Span::styled(
+            text,
+            t.style(if warn { Slot::Warn } else { Slot::Ok }),
+        ));
     }
     if state.panes.len() > layout::MAX_VISIBLE && !state.zoom {
         spans.push(sep());
@@ -314,6 +321,8 @@ fn render_status(area: Rect, buf: &mut Buffer, state: &AppState, t: &Theme) {
             Action::Retry,
             Action::CancelPane,
             Action::ContinueWithThis,
+            Action::Vote,
+            Action::BlindMode,
             Action::OpenSessions,
             Action::OpenReplay,
             Action::Edit,

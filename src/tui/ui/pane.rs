@@ -121,6 +121,10 @@ const SEP: &str = " · ";
 
 fn header(p: &PaneState, t: &Theme) -> Line<'static> {
     let sep = || Span::styled(" · ", t.style(Slot::Border));
+    if let Some(label) = &p.blind_label {
+        // Blind: no name, provider or badges until the vote.
+        return Line::from(Span::styled(format!(" {label} "), t.style(Slot::Title)));
+    }
     let mut spans = vec![
         Span::styled(format!(" {}", p.model.id), t.style(Slot::Title)),
         sep(),
