@@ -473,6 +473,24 @@ fn a_broken_config_is_a_usage_error_naming_file_and_line() {
 }
 
 #[test]
+fn a_misspelt_config_key_is_an_error_not_ignored() {
+    for (text, key) in [
+        ("[timeout]\nconnect_ms = 5\n", "timeout"),
+        ("[timeouts]\nconect_ms = 5\n", "conect_ms"),
+        ("[retry]\nmax_retry = 0\n", "max_retry"),
+    ] {
+        let env = Env::new().with_config(text);
+        let o = env.run(&["run", "--no-save", "-m", SWIFT, "hi"]);
+        assert_eq!(o.status.code(), Some(2), "{text}");
+        let err = stderr(&o);
+        assert!(
+            err.contains("config.toml") && err.contains(key),
+            "names the file and the key: {err}"
+        );
+    }
+}
+
+#[test]
 fn models_lists_the_catalog_with_usability() {
     let env = Env::new();
     let o = env.run(&["models", "--json"]);
