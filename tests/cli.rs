@@ -438,6 +438,9 @@ fn a_missing_key_names_the_variable() {
         .find(|l| l["type"] == "summary")
         .expect("summary");
     assert!(summary["cost_usd"].is_null(), "no made-up cost: {summary}");
+    // Nothing arrived, so the output is unknown: not an estimated zero.
+    assert!(summary["tokens"]["output"].is_null(), "{summary}");
+    assert!(summary["tokens"]["reasoning"].is_null(), "{summary}");
 }
 
 #[test]
