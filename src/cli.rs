@@ -65,10 +65,13 @@ pub struct RequestArgs {
     /// System prompt.
     #[arg(long, value_name = "TEXT")]
     pub system: Option<String>,
+    /// Sampling temperature sent to every model (omitted: each model's default).
     #[arg(long)]
     pub temperature: Option<f32>,
+    /// Cap on output tokens per answer (omitted: each model's default).
     #[arg(long, value_name = "N")]
     pub max_tokens: Option<u32>,
+    /// Random seed sent to models that accept one.
     #[arg(long)]
     pub seed: Option<u64>,
 }
@@ -96,6 +99,7 @@ pub struct ReplayArgs {
     /// A prompt set: TOML, JSONL or plain text (one prompt per line), or the name of a shipped
     /// set (coding, reasoning, japanese-writing, chinese-writing, extraction-json).
     pub file: PathBuf,
+    /// Models to compare (PROVIDER:MODEL or alias); repeat for more.
     #[arg(short = 'm', long = "model", value_name = "MODEL", required = true)]
     pub models: Vec<String>,
     /// Ask every prompt this many times per model.
@@ -115,8 +119,10 @@ pub struct ReplayArgs {
     pub resume: Option<String>,
     #[command(flatten)]
     pub request: RequestArgs,
+    /// Print JSON lines as events happen instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Do not save to the store.
     #[arg(long)]
     pub no_save: bool,
 }
@@ -134,17 +140,23 @@ pub struct SessionsArgs {
 pub enum SessionsAction {
     /// Newest first.
     List {
+        /// Show at most this many sessions.
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Print a session: prompts, answers and metrics.
     Show {
+        /// The session id (as printed by `list`).
         id: String,
     },
     /// Full-text search over prompts and answers.
     Search {
+        /// Words to look for.
         text: String,
     },
+    /// Remove a session.
     Rm {
+        /// The session id (as printed by `list`).
         id: String,
         /// Do not ask.
         #[arg(long, short = 'y')]
@@ -154,15 +166,21 @@ pub enum SessionsAction {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
+    /// Markdown, answers side by side.
     Md,
+    /// A standalone HTML page with charts.
     Html,
+    /// Lossless JSON (`juxta import` reads it back).
     Json,
+    /// One row per response.
     Csv,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct ExportArgs {
+    /// The session id (as printed by `juxta sessions list`).
     pub id: String,
+    /// Output format.
     #[arg(long, value_enum)]
     pub format: ExportFormat,
     /// Write here instead of stdout.
@@ -172,6 +190,7 @@ pub struct ExportArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
+    /// A session exported with `juxta export ID --format json`.
     pub file: PathBuf,
 }
 
@@ -180,6 +199,7 @@ pub struct ModelsArgs {
     /// Probe local servers and list what they serve.
     #[arg(long)]
     pub refresh: bool,
+    /// One JSON object per model per line.
     #[arg(long)]
     pub json: bool,
 }
@@ -198,4 +218,34 @@ pub struct LeaderboardArgs {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     crate::commands::dispatch(cli)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    fn check(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if id == "help" || id == "version" {
+                continue;
+            }
+            if arg.get_help().is_none() {
+                missing.push(format!("{path} {id}"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            if sub.get_about().is_none() {
+                missing.push(format!("{path} {}", sub.get_name()));
+            }
+            check(sub, &format!("{path} {}", sub.get_name()), missing);
+        }
+    }
+
+    #[test]
+    fn every_option_and_command_has_a_help_line() {
+        let mut missing = Vec::new();
+        check(&super::Cli::command(), "juxta", &mut missing);
+        assert!(missing.is_empty(), "no help text: {missing:?}");
+    }
 }

@@ -196,6 +196,42 @@ fn json_lines_have_the_documented_shape() {
 }
 
 #[test]
+fn json_costs_carry_no_floating_point_noise() {
+    // demo:flaky's price gives 4 × 0.2e-6 + 88 × 0.8e-6, which f64 sums to 7.120000000000001e-5.
+    let env = Env::new();
+    let o = env.run(&[
+        "run",
+        "--json",
+        "--no-save",
+        "-m",
+        "demo:flaky,ttft=5,tps=5000,error=0",
+        "-m",
+        SWIFT,
+        "-m",
+        PONDER,
+        "Hi",
+    ]);
+    for l in stdout(&o).lines().filter(|l| l.contains("\"summary\"")) {
+        let v: Value = serde_json::from_str(l).expect("JSON");
+        let cost = v["cost_usd"].to_string();
+        let digits = cost.chars().filter(char::is_ascii_digit).count();
+        assert!(digits <= 12, "cost_usd {cost} in {l}");
+    }
+}
+
+#[test]
+fn a_store_that_cannot_open_is_said_to_leave_the_run_unsaved() {
+    let env = Env::new();
+    // The data folder is a file: the store cannot be created there.
+    std::fs::write(env.dir.path().join("data"), "not a folder").expect("write");
+    let o = env.run(&["run", "-m", SWIFT, "hi"]);
+    assert_eq!(o.status.code(), Some(0), "the answers still come");
+    let err = stderr(&o);
+    assert!(err.contains("will not be saved"), "{err}");
+    assert!(!err.contains("session:"), "{err}");
+}
+
+#[test]
 fn unknown_model_is_a_usage_error_naming_it() {
     let env = Env::new();
     let o = env.run(&[
@@ -215,6 +251,21 @@ fn unknown_model_is_a_usage_error_naming_it() {
         "{err}"
     );
     assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn a_bad_demo_name_says_what_is_wrong_once() {
+    let env = Env::new();
+    let o = env.run(&["run", "-m", "demo:nosuch", "hi"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    // The error names the model and the known profiles, not a PROVIDER:MODEL hint it already meets.
+    assert!(
+        err.contains("demo:nosuch") && err.contains("swift"),
+        "{err}"
+    );
+    assert!(!err.contains("PROVIDER:MODEL"), "{err}");
+    assert_eq!(err.matches("demo:nosuch").count(), 1, "{err}");
 }
 
 #[test]
@@ -387,6 +438,9 @@ fn a_missing_key_names_the_variable() {
         .find(|l| l["type"] == "summary")
         .expect("summary");
     assert!(summary["cost_usd"].is_null(), "no made-up cost: {summary}");
+    // Nothing arrived, so the output is unknown: not an estimated zero.
+    assert!(summary["tokens"]["output"].is_null(), "{summary}");
+    assert!(summary["tokens"]["reasoning"].is_null(), "{summary}");
 }
 
 #[test]
@@ -419,6 +473,24 @@ fn a_broken_config_is_a_usage_error_naming_file_and_line() {
         "hi",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn a_misspelt_config_key_is_an_error_not_ignored() {
+    for (text, key) in [
+        ("[timeout]\nconnect_ms = 5\n", "timeout"),
+        ("[timeouts]\nconect_ms = 5\n", "conect_ms"),
+        ("[retry]\nmax_retry = 0\n", "max_retry"),
+    ] {
+        let env = Env::new().with_config(text);
+        let o = env.run(&["run", "--no-save", "-m", SWIFT, "hi"]);
+        assert_eq!(o.status.code(), Some(2), "{text}");
+        let err = stderr(&o);
+        assert!(
+            err.contains("config.toml") && err.contains(key),
+            "names the file and the key: {err}"
+        );
+    }
 }
 
 #[test]
@@ -538,6 +610,54 @@ fn ctrl_c_cancels_and_prints_what_arrived() {
             .is_some_and(|t| t.starts_with("## ")),
         "partial text kept: {summary}"
     );
+}
+
+#[test]
+fn one_ctrl_c_delivered_twice_still_prints_what_arrived() {
+    use std::io::{BufRead, BufReader};
+    let env = Env::new();
+    let mut child = env
+        .cmd(&[
+            "run",
+            "--json",
+            "-m",
+            "demo:steady,ttft=5,tps=20",
+            "Explain",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut lines: Vec<Value> = Vec::new();
+    loop {
+        let mut line = String::new();
+        assert!(
+            reader.read_line(&mut line).expect("read") > 0,
+            "ended early"
+        );
+        let v: Value = serde_json::from_str(&line).expect("json");
+        lines.push(v.clone());
+        if v["type"] == "delta" {
+            break;
+        }
+    }
+    // As `timeout -s INT` does: the signal reaches the process twice at once.
+    let pid = child.id().to_string();
+    let killed = Command::new("sh")
+        .args(["-c", &format!("kill -s INT {pid}; kill -s INT {pid}")])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    for line in reader.lines() {
+        lines.push(serde_json::from_str(&line.expect("line")).expect("json"));
+    }
+    assert_eq!(child.wait().expect("wait").code(), Some(1));
+    let summary = lines
+        .iter()
+        .find(|l| l["type"] == "summary")
+        .expect("a summary: the double delivery did not quit at once");
+    assert_eq!(summary["status"], "cancelled");
 }
 
 #[test]

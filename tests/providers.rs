@@ -283,6 +283,27 @@ async fn openai_max_completion_tokens_only_for_api_openai_com() {
     assert!(body.get("max_tokens").is_none());
 }
 
+#[test]
+fn temperature_is_sent_as_typed_not_as_a_widened_f32() {
+    let mut req = chat("m");
+    req.params.temperature = Some(0.3);
+    let bodies =
+        [
+            provider::openai::request_body(
+                &req,
+                provider::openai::Host::of("http://127.0.0.1:1/v1"),
+            )["temperature"]
+                .clone(),
+            provider::anthropic::request_body(&req)["temperature"].clone(),
+            provider::gemini::request_body(&req)["generationConfig"]["temperature"].clone(),
+            provider::ollama::request_body(&req)["options"]["temperature"].clone(),
+            serde_json::to_value(&req.params).expect("params")["temperature"].clone(),
+        ];
+    for t in bodies {
+        assert_eq!(t.to_string(), "0.3");
+    }
+}
+
 #[tokio::test]
 async fn openai_mid_stream_error_event() {
     let (items, _s) = run(Protocol::Openai, fixtures::openrouter_mid_stream_error()).await;

@@ -114,6 +114,10 @@ fn bad_jsonl_line_3_names_file_line_and_column() {
     assert!(e.column.is_some());
     assert!(e.to_string().contains("bad-line3.jsonl:3:"), "{e}");
     assert!(e.to_string().contains("not valid JSON"), "{e}");
+    assert!(
+        !e.to_string().contains("at line 1"),
+        "no second, contradicting line number: {e}"
+    );
 }
 
 #[test]
@@ -956,7 +960,7 @@ fn estimate_above_max_cost_refuses_to_start() {
         err.contains("assumed 500 per cell"),
         "says how output was estimated: {err}"
     );
-    assert!(err.contains("is above --max-cost $0.5000"), "{err}");
+    assert!(err.contains("is above --max-cost $0.500"), "{err}");
     assert!(err.contains("--force"), "{err}");
     assert!(!err.contains("session:"), "nothing started: {err}");
 }
@@ -1028,6 +1032,61 @@ fn cost_cap_stops_the_command_and_says_so() {
         10 - cells.len(),
         "answered cells are not asked again"
     );
+}
+
+#[test]
+fn a_tiny_max_cost_is_not_shown_as_zero() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = fixture("ten.txt");
+    let o = juxta(
+        home.path(),
+        &[
+            file.to_str().expect("utf-8"),
+            "-m",
+            PRICED_DEMO,
+            "--max-cost",
+            "0.000001",
+        ],
+    );
+    let err = stderr_of(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--max-cost $0.00000100"), "{err}");
+}
+
+#[test]
+fn replay_summary_marks_simulated_models() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = fixture("ten.txt");
+    let args = [
+        file.to_str().expect("utf-8"),
+        "-m",
+        PRICED_DEMO,
+        "--max-tokens",
+        "1",
+        "--no-save",
+    ];
+    let o = juxta(home.path(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr_of(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains(&format!("{PRICED_DEMO} (sim)")),
+        "simulated model marked in the table: {stdout}"
+    );
+    let o = juxta(home.path(), &[&args[..], &["--json"]].concat());
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let summary: serde_json::Value = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["type"] == "model_summary")
+        .expect("a model summary line");
+    assert_eq!(summary["simulated"], true);
+    for l in stdout.lines().filter(|l| l.contains("cost_usd")) {
+        let v: serde_json::Value = serde_json::from_str(l).expect("JSON");
+        let cost = v["cost_usd"].to_string();
+        let digits = cost.chars().filter(char::is_ascii_digit).count();
+        assert!(digits <= 12, "no float noise: cost_usd {cost} in {l}");
+    }
+    assert_eq!(summary["model"], PRICED_DEMO, "the id itself is unchanged");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use super::Catalog;
 
 /// Network timeouts, from config (`[timeouts]`, milliseconds).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Timeouts {
     pub connect_ms: u64,
     /// t0 → first token (text or reasoning).
@@ -30,7 +30,7 @@ impl Default for Timeouts {
 
 /// The retry policy of PROTOCOLS.md §8 (`[retry]`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct RetryConfig {
     pub max_retries: u32,
     /// Backoff base when the server names no delay.
@@ -139,7 +139,9 @@ struct ModelPatch {
     price: Option<PricePatch>,
 }
 
+/// Unknown keys are errors: a misspelt `[timeout]` must not be silently ignored.
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ConfigFile {
     #[serde(default)]
     providers: BTreeMap<toml::Spanned<String>, ProviderPatch>,

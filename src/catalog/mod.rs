@@ -128,6 +128,9 @@ pub enum ResolveError {
         provider: String,
         known: String,
     },
+    /// A `demo:` name whose profile or parameters are wrong.
+    #[error("bad demo model '{name}': {reason}")]
+    Demo { name: String, reason: String },
 }
 
 /// Split `provider:model` at the first colon only (`ollama:qwen3:8b` → `ollama`, `qwen3:8b`).
@@ -182,8 +185,11 @@ impl Catalog {
         };
         if def.protocol == Protocol::Demo {
             // `demo:swift,ttft=50`: the parameters tune the listed profile.
-            if crate::provider::demo::Profile::parse(model).is_err() {
-                return Err(ResolveError::Unknown(name.to_string()));
+            if let Err(reason) = crate::provider::demo::Profile::parse(model) {
+                return Err(ResolveError::Demo {
+                    name: name.to_string(),
+                    reason,
+                });
             }
             let base = format!("{provider}:{}", model.split(',').next().unwrap_or_default());
             return self.resolved(name.to_string(), self.model(&base));

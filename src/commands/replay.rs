@@ -225,13 +225,22 @@ fn execute(args: &ReplayArgs, p: Prepared) -> u8 {
         .iter()
         .chain(report.settled.iter().map(|(_, r)| r))
         .collect();
-    let summaries = replay::summarize(&model_ids, all.iter().copied());
+    let mut summaries = replay::summarize(&model_ids, all.iter().copied());
+    let simulated = |id: &str| models.iter().any(|m| m.id == id && m.simulated);
     let mut out = std::io::stdout().lock();
     if args.json {
         for m in &summaries {
-            let _ = writeln!(out, "{}", model_summary_json(m));
+            let mut line = model_summary_json(m);
+            line["simulated"] = json!(simulated(&m.model));
+            let _ = writeln!(out, "{line}");
         }
     } else {
+        // Simulated models are marked as in `juxta run`'s table.
+        for m in &mut summaries {
+            if simulated(&m.model) {
+                m.model = s::simulated_model(&m.model);
+            }
+        }
         let _ = write!(out, "{}", summary_table(&summaries));
     }
     let _ = out.flush();
@@ -309,7 +318,7 @@ fn model_summary_json(m: &ModelSummary) -> serde_json::Value {
             "output": m.output_tokens,
             "estimated": m.tokens_estimated,
         },
-        "cost_usd": m.cost_usd,
+        "cost_usd": m.cost_usd.map(run_cmd::round_usd),
         "unpriced_cells": m.unpriced_cells,
         "unknown_cost_cells": m.unknown_cost_cells,
         "cost_estimated": m.cost_estimated,

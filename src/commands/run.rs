@@ -47,7 +47,7 @@ impl Saver {
         match Self::try_open(args, prompt, models) {
             Ok(s) => Some(s),
             Err(e) => {
-                eprintln!("{}: {e}", s::PREFIX);
+                eprintln!("{}: {e}; {}", s::PREFIX, s::NOT_SAVED);
                 None
             }
         }
@@ -156,6 +156,9 @@ fn params_of(args: &RunArgs) -> Params {
     }
 }
 
+/// Two Ctrl-C signals closer than this are one press (the second does not quit at once).
+const SAME_PRESS: std::time::Duration = std::time::Duration::from_millis(500);
+
 pub fn run(args: RunArgs, config_path: Option<&Path>) -> u8 {
     let config = match Config::load(config_path) {
         Ok(c) => c,
@@ -173,8 +176,7 @@ pub fn run(args: RunArgs, config_path: Option<&Path>) -> u8 {
         }
     }
     if !unknown.is_empty() {
-        eprintln!("{}: {}", s::PREFIX, s::unknown_models(&unknown));
-        eprintln!("{}: {}", s::PREFIX, s::SEE_MODELS);
+        // Each name's own error (printed above) already says what is wrong and where to look.
         return EXIT_USAGE;
     }
     let prompt = if args.prompt == "-" {
@@ -244,6 +246,7 @@ async fn stream_all(
     let mut out = Output::new(args.json, &models);
     let mut done: Vec<Option<ResponseRecord>> = vec![None; models.len()];
     let mut interrupted = false;
+    let mut interrupted_at: Option<Instant> = None;
     let mut remaining = models.len();
     // One signal future for the whole loop, so a Ctrl-C between two events is not missed.
     let ctrl_c = tokio::signal::ctrl_c();
@@ -270,11 +273,15 @@ async fn stream_all(
                 }
             }
             _ = &mut ctrl_c => {
-                if interrupted {
-                    return EXIT_MODEL_FAILED;
+                ctrl_c.set(tokio::signal::ctrl_c());
+                match interrupted_at {
+                    // One press can arrive twice (`timeout -s INT` signals the child and its
+                    // process group): a second signal this soon is the same press.
+                    Some(at) if at.elapsed() < SAME_PRESS => continue,
+                    Some(_) => return EXIT_MODEL_FAILED,
+                    None => interrupted_at = Some(Instant::now()),
                 }
                 interrupted = true;
-                ctrl_c.set(tokio::signal::ctrl_c());
                 eprintln!("{}: {}", s::PREFIX, s::INTERRUPTED);
                 for h in &handles {
                     h.cancel();
@@ -514,6 +521,11 @@ fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
+/// Dollars to 1e-10: floating-point noise (`7.120000000000001e-5`) never reaches the JSON.
+pub(crate) fn round_usd(v: f64) -> f64 {
+    (v * 1e10).round() / 1e10
+}
+
 fn round_opt(v: Option<f64>) -> Option<f64> {
     v.map(round1)
 }
@@ -624,14 +636,14 @@ fn summary_line<'a>(r: &'a ResponseRecord, m: Option<&'a ResolvedModel>) -> Summ
             source: t.source.as_str(),
             cache_write: t.cache_write,
         },
-        cost_usd: r.cost.usd,
+        cost_usd: r.cost.usd.map(round_usd),
         cost_source: r.cost.source.as_str(),
         retries: r.metrics.retries,
         text: clean(&r.text),
         error: r.error.as_ref().map(error_line),
         reasoning: clean(&r.reasoning),
         cost_estimated: r.cost.estimated,
-        computed_cost_usd: r.cost.computed_usd,
+        computed_cost_usd: r.cost.computed_usd.map(round_usd),
         price: r.price.as_ref().map(|p| PriceRef {
             as_of: &p.as_of,
             source: &p.source,

@@ -252,7 +252,12 @@ async fn settle(
     let m = &job.model;
     let metrics = tokio::task::spawn_blocking(move || {
         let input_estimate = needs_input_estimate.then(|| input_tokens(&request));
-        let metrics = rec.finish(end, &text, &reasoning, input_estimate);
+        let mut metrics = rec.finish(end, &text, &reasoning, input_estimate);
+        if !billed && text.is_empty() && reasoning.is_empty() {
+            // Nothing arrived: the output is unknown, not an estimated zero.
+            metrics.tokens.output = None;
+            metrics.tokens.reasoning = None;
+        }
         (metrics, rec.reported_cost, text, reasoning)
     })
     .await;

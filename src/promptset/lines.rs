@@ -16,11 +16,13 @@ pub(super) fn parse_jsonl(src: &Source<'_>) -> Result<PromptSet, PromptSetError>
             continue;
         }
         let value: Value = serde_json::from_str(line).map_err(|e| {
-            src.err(
-                Some(line_no),
-                Some(e.column().max(1)),
-                s::bad_json(&e.to_string()),
-            )
+            // serde_json ends with "at line 1 column N", which would contradict the file's line
+            // number given in front.
+            let msg = e.to_string();
+            let msg = msg
+                .rsplit_once(" at line ")
+                .map_or(msg.as_str(), |(m, _)| m);
+            src.err(Some(line_no), Some(e.column().max(1)), s::bad_json(msg))
         })?;
         let Value::Object(obj) = value else {
             return Err(src.err(Some(line_no), None, s::JSONL_NOT_OBJECT));

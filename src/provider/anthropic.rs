@@ -62,7 +62,7 @@ pub fn request_body(req: &ChatRequest) -> serde_json::Value {
         body["system"] = json!(system);
     }
     if let Some(t) = req.params.temperature {
-        body["temperature"] = json!(t);
+        body["temperature"] = json!(super::temperature_value(t));
     }
     body
 }

@@ -53,7 +53,7 @@ pub fn request_body(req: &ChatRequest) -> serde_json::Value {
     }
     let mut config = serde_json::Map::new();
     if let Some(t) = req.params.temperature {
-        config.insert("temperature".into(), json!(t));
+        config.insert("temperature".into(), json!(super::temperature_value(t)));
     }
     if let Some(n) = req.params.max_tokens {
         config.insert("maxOutputTokens".into(), json!(n));

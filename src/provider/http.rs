@@ -151,13 +151,34 @@ fn chain(e: &dyn std::error::Error) -> String {
     s
 }
 
+/// The deepest cause of an error ("Connection refused (os error 111)"), which says the most.
+fn innermost(e: &dyn std::error::Error) -> String {
+    let mut last = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        last = inner.to_string();
+        src = inner.source();
+    }
+    last
+}
+
 /// Map a transport failure (before any response) to an error.
 pub fn transport_error(e: &reqwest::Error, key: Option<&ApiKey>) -> ProviderError {
     let detail = chain(e);
     let err = if e.is_timeout() {
         ProviderError::new(ErrorKind::Timeout, text::timed_out(&detail))
     } else if e.is_connect() {
-        ProviderError::new(ErrorKind::Connect, text::connect_failed(&detail))
+        let origin = e.url().map(|u| {
+            let host = u.host_str().unwrap_or("?");
+            match u.port() {
+                Some(p) => format!("{}://{host}:{p}", u.scheme()),
+                None => format!("{}://{host}", u.scheme()),
+            }
+        });
+        ProviderError::new(
+            ErrorKind::Connect,
+            text::connect_failed(origin.as_deref(), &innermost(e)),
+        )
     } else if e.is_builder() {
         ProviderError::new(ErrorKind::Protocol, text::request_failed(&detail))
     } else {

@@ -75,12 +75,29 @@ impl Message {
 /// Request parameters that apply to every pane of a turn.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Params {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_temperature"
+    )]
     pub temperature: Option<f32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+}
+
+/// An `f32` as the decimal the user typed: `0.3`, not `0.30000001192092896` (what widening the
+/// f32 to f64 gives), in request bodies and saved sessions alike.
+pub fn temperature_value(t: f32) -> f64 {
+    t.to_string().parse::<f64>().unwrap_or(f64::from(t))
+}
+
+fn serialize_temperature<S: serde::Serializer>(t: &Option<f32>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_f64(temperature_value(*t)),
+        None => s.serialize_none(),
+    }
 }
 
 /// One chat request to one model.

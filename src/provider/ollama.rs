@@ -51,7 +51,7 @@ pub fn request_body(req: &ChatRequest) -> serde_json::Value {
     let mut body = json!({"model": req.model, "messages": messages, "stream": true});
     let mut options = serde_json::Map::new();
     if let Some(t) = req.params.temperature {
-        options.insert("temperature".into(), json!(t));
+        options.insert("temperature".into(), json!(super::temperature_value(t)));
     }
     if let Some(n) = req.params.max_tokens {
         options.insert("num_predict".into(), json!(n));

@@ -82,7 +82,7 @@ pub fn request_body(req: &ChatRequest, host: Host) -> serde_json::Value {
         "stream_options": {"include_usage": true},
     });
     if let Some(t) = req.params.temperature {
-        body["temperature"] = json!(t);
+        body["temperature"] = json!(super::temperature_value(t));
     }
     if let Some(n) = req.params.max_tokens {
         let name = if host.openai {

@@ -11,6 +11,8 @@ pub fn unknown_models(names: &[String]) -> String {
 }
 
 pub const SEE_MODELS: &str = "name models PROVIDER:MODEL or by alias; `juxta models` lists them";
+/// After a store error: the run goes on, unsaved.
+pub const NOT_SAVED: &str = "this run will not be saved (--no-save skips saving)";
 pub const EMPTY_PROMPT: &str = "the prompt is empty";
 
 pub fn stdin_failed(e: &std::io::Error) -> String {

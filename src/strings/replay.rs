@@ -78,6 +78,11 @@ pub const INTERRUPTING: &str =
 pub const UNPRICED: &str = "unpriced";
 pub const CAP_UNENFORCEABLE: &str =
     "warning: no model in this replay has a price, so --max-cost cannot stop it";
+/// A simulated model's name in the summary table.
+pub fn simulated_model(id: &str) -> String {
+    format!("{id} (sim)")
+}
+
 pub const SUMMARY_HEADER: [&str; 8] = [
     "model",
     "median TTFT",
@@ -139,9 +144,14 @@ pub fn estimate_total(total: &str, unpriced: &[&str]) -> String {
 pub fn estimate_all_unpriced() -> String {
     "estimated total: unknown (no model has a price)".into()
 }
+/// Dollars with the digits a small figure needs (a $0.000001 cap is not shown as $0.0000).
+fn usd(v: f64) -> String {
+    crate::commands::table::usd(v)
+}
 pub fn refuse_over_cap(total: f64, cap: f64) -> String {
+    let (total, cap) = (usd(total), usd(cap));
     format!(
-        "the estimated cost ~${total:.4} is above --max-cost ${cap:.4} (estimate above: input tokens counted with o200k, output from max_tokens, history or the stated assumption, priced from the catalog); not starting. Lower the work, raise --max-cost, or pass --force"
+        "the estimated cost ~{total} is above --max-cost {cap} (estimate above: input tokens counted with o200k, output from max_tokens, history or the stated assumption, priced from the catalog); not starting. Lower the work, raise --max-cost, or pass --force"
     )
 }
 pub fn cap_reached(spent: &str, cap: &str, not_started: usize, in_flight: usize) -> String {
@@ -151,7 +161,9 @@ pub fn cap_reached(spent: &str, cap: &str, not_started: usize, in_flight: usize)
 }
 pub fn stopped_at_cap(spent: f64, cap: f64, not_started: usize) -> String {
     format!(
-        "stopped at the cost cap: ${spent:.6} spent (cap ${cap:.6}); {not_started} cells not run"
+        "stopped at the cost cap: {} spent (cap {}); {not_started} cells not run",
+        usd(spent),
+        usd(cap)
     )
 }
 pub fn cancelled(not_started: usize) -> String {

@@ -17,8 +17,14 @@ pub fn http_status(status: u16, reason: &str, detail: &str) -> String {
     }
 }
 
-pub fn connect_failed(detail: &str) -> String {
-    format!("could not connect: {detail}")
+/// A connection that could not be made: where to, why, and the likely fix.
+pub fn connect_failed(origin: Option<&str>, cause: &str) -> String {
+    match origin {
+        Some(o) => format!(
+            "could not connect to {o}: {cause} (is the server running and the base_url right?)"
+        ),
+        None => format!("could not connect: {cause}"),
+    }
 }
 
 pub fn timed_out(detail: &str) -> String {
