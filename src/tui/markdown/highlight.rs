@@ -141,10 +141,19 @@ impl Highlighter {
             if m.lines.len() >= progress_floor && deadline.is_some_and(|d| Instant::now() >= d) {
                 break;
             }
-            let Ok(regions) = h.highlight_line(line, &self.syntaxes) else {
-                break;
+            // A line syntect fails on stays plain (and counts as done: it would fail again, and
+            // code left pending keeps the App drawing).
+            let segs = match h.highlight_line(line, &self.syntaxes) {
+                Ok(regions) => segments(regions, base),
+                Err(_) => {
+                    let text = line.trim_end_matches(['\n', '\r']);
+                    (!text.is_empty())
+                        .then(|| (text.to_string(), base))
+                        .into_iter()
+                        .collect()
+                }
             };
-            m.lines.push(segments(regions, base));
+            m.lines.push(segs);
             m.done.push_str(line);
         }
         m.state = h.state();

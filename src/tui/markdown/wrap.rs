@@ -366,7 +366,8 @@ pub(crate) fn hard_wrap(
             if has_content && used + gw > width {
                 out.push(Line::from(std::mem::replace(&mut spans, prefix.clone())));
                 used = prefix_w;
-                if used + marker_w < width {
+                // The marker only if the grapheme still fits after it (a wide one may not).
+                if used + marker_w + gw <= width {
                     spans.push(marker.clone());
                     used += marker_w;
                 }
@@ -389,6 +390,15 @@ mod tests {
         let mut out = Vec::new();
         wrap(&t, width, &[], &[], &mut out);
         out.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn a_wide_grapheme_drops_the_continuation_marker_rather_than_overflow() {
+        let segs = vec![("ab本c".to_string(), Style::default())];
+        let mut out = Vec::new();
+        hard_wrap(&segs, 3, &[], &Span::raw("↪ "), &mut out);
+        let lines: Vec<String> = out.iter().map(|l| l.to_string()).collect();
+        assert_eq!(lines, ["ab", "本c"]);
     }
 
     #[test]
