@@ -27,6 +27,29 @@ pub(crate) fn str_width(s: &str) -> usize {
     s.graphemes(true).map(grapheme_width).sum()
 }
 
+/// `s.grapheme_indices(true)`, with a fast path for ASCII: between two ASCII characters there
+/// is always a boundary except inside `\r\n`, so only text next to non-ASCII goes through
+/// unicode-segmentation (the growing paragraph is wrapped again on every draw).
+pub(crate) fn grapheme_indices(s: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let b = *bytes.get(i)?;
+        let next = bytes.get(i + 1).copied();
+        let len = if b.is_ascii()
+            && next.is_none_or(|n| n.is_ascii())
+            && !(b == b'\r' && next == Some(b'\n'))
+        {
+            1
+        } else {
+            s[i..].graphemes(true).next().map_or(1, str::len)
+        };
+        let start = i;
+        i += len;
+        Some((start, &s[start..i]))
+    })
+}
+
 /// Styled text of one block, kept as one string plus style runs so that wrapped lines are byte
 /// ranges of it.
 #[derive(Clone, Debug, Default)]
@@ -83,7 +106,7 @@ impl Styled {
     /// Iterate (grapheme, style) pairs.
     pub fn graphemes(&self) -> impl Iterator<Item = (usize, &str, Style)> + '_ {
         let mut run = 0;
-        self.text.grapheme_indices(true).map(move |(i, g)| {
+        grapheme_indices(&self.text).map(move |(i, g)| {
             while run + 1 < self.runs.len() && self.runs[run].0 <= i {
                 run += 1;
             }
@@ -390,6 +413,16 @@ mod tests {
         let mut out = Vec::new();
         wrap(&t, width, &[], &[], &mut out);
         out.iter().map(|l| l.to_string()).collect()
+    }
+
+    proptest::proptest! {
+        /// The ASCII fast path splits text exactly as unicode-segmentation does.
+        #[test]
+        fn fast_graphemes_match_unicode_segmentation(s in "[a-z \r\n\t#*0-9\u{301}\u{200d}\u{fe0f}👍🏽🇺🇸👨本é\u{1f3fb}]{0,40}") {
+            let fast: Vec<(usize, &str)> = grapheme_indices(&s).collect();
+            let slow: Vec<(usize, &str)> = s.grapheme_indices(true).collect();
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
 
     #[test]
