@@ -1,5 +1,6 @@
 //! Stream ingest: SSE framing + JSON decode of realistic provider streams, fed in uneven chunk
-//! sizes as a network delivers them. Reported as bytes per second of response body.
+//! sizes as a network delivers them, with and without the metrics recorder. Reported as bytes
+//! per second of response body.
 //!
 //! `cargo bench --bench ingest`
 
@@ -103,6 +104,24 @@ fn run<D: BodyDecoder>(mut dec: D, chunks: &[&[u8]], out: &mut Vec<Item>) -> usi
     events + out.len()
 }
 
+/// Like [`run`], and every event also goes through the metrics recorder, stamped with the
+/// clock as the engine does: framing + decode + metrics, DESIGN §9's ingest budget.
+fn run_with_metrics<D: BodyDecoder>(mut dec: D, chunks: &[&[u8]], out: &mut Vec<Item>) -> usize {
+    let mut rec = juxta::metrics::Recorder::new(std::time::Instant::now());
+    let mut events = 0;
+    for c in chunks {
+        dec.push(c, out);
+        let at = std::time::Instant::now();
+        for ev in out.iter().flatten() {
+            rec.on_event(at, ev);
+        }
+        events += out.len();
+        out.clear();
+    }
+    dec.finish(out);
+    events + out.len() + rec.chunks as usize
+}
+
 /// The streams decode without error to at least `min_events` events, ending in Finish.
 fn check<D: BodyDecoder>(mut dec: D, chunks: &[&[u8]], min_events: usize) {
     let mut all = Vec::new();
@@ -145,6 +164,15 @@ fn ingest(c: &mut Criterion) {
             ))
         })
     });
+    g.bench_function("openai_sse_json_metrics", |b| {
+        b.iter(|| {
+            black_box(run_with_metrics(
+                openai::Decoder::new(openai::Host::default()),
+                &oa_chunks,
+                &mut out,
+            ))
+        })
+    });
     g.bench_function("sse_framing_only_openai", |b| {
         b.iter(|| {
             let mut d = SseDecoder::new();
@@ -162,6 +190,15 @@ fn ingest(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(an.len() as u64));
     g.bench_function("anthropic_sse_json", |b| {
         b.iter(|| black_box(run(anthropic::Decoder::new(), &an_chunks, &mut out)))
+    });
+    g.bench_function("anthropic_sse_json_metrics", |b| {
+        b.iter(|| {
+            black_box(run_with_metrics(
+                anthropic::Decoder::new(),
+                &an_chunks,
+                &mut out,
+            ))
+        })
     });
     g.finish();
 }
