@@ -6,8 +6,8 @@ use futures::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::http::{self, BodyDecoder, ErrorInfo, Item};
-use super::sse::{SseDecoder, SseEvent};
+use super::http::{self, ErrorInfo, Item, Sse, SseEvents};
+use super::sse::SseEvent;
 use super::{
     ChatRequest, Endpoint, EventStream, Provider, ProviderError, Role, StreamEvent, Usage,
 };
@@ -136,21 +136,25 @@ struct OutputDetails {
 }
 
 /// Body decoder of the Messages SSE stream.
+/// The Anthropic protocol's reading of SSE events; [`Decoder`] adds the framing.
 #[derive(Default)]
-pub struct Decoder {
-    sse: SseDecoder,
-    events: Vec<SseEvent>,
+pub struct Events {
     /// Input side from `message_start` (cumulative fields of `message_delta` override it).
     input: AUsage,
     stop_reason: Option<String>,
     done: bool,
 }
 
+/// The body decoder of the Anthropic Messages protocol.
+pub type Decoder = Sse<Events>;
+
 impl Decoder {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
+impl Events {
     fn usage(&self, delta: Option<&AUsage>) -> Usage {
         let pick = |f: fn(&AUsage) -> Option<u64>| delta.and_then(f).or(f(&self.input));
         let plain = pick(|u| u.input_tokens);
@@ -224,25 +228,10 @@ impl Decoder {
             _ => {}
         }
     }
-
-    fn drain(&mut self, out: &mut Vec<Item>) {
-        let events = std::mem::take(&mut self.events);
-        for e in &events {
-            self.event(e.event.as_deref(), &e.data, out);
-        }
-        self.events = events;
-        self.events.clear();
-    }
 }
 
-impl BodyDecoder for Decoder {
-    fn push(&mut self, bytes: &[u8], out: &mut Vec<Item>) {
-        self.sse.push(bytes, &mut self.events);
-        self.drain(out);
-    }
-
-    fn finish(&mut self, out: &mut Vec<Item>) {
-        self.sse.finish(&mut self.events);
-        self.drain(out);
+impl SseEvents for Events {
+    fn event(&mut self, ev: &SseEvent, out: &mut Vec<Item>) {
+        self.event(ev.event.as_deref(), &ev.data, out);
     }
 }

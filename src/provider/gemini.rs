@@ -6,8 +6,8 @@ use futures::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::http::{self, BodyDecoder, ErrorInfo, Item};
-use super::sse::{SseDecoder, SseEvent};
+use super::http::{self, ErrorInfo, Item, Sse, SseEvents};
+use super::sse::SseEvent;
 use super::{
     ChatRequest, Endpoint, ErrorKind, EventStream, Provider, ProviderError, Role, StreamEvent,
     Usage,
@@ -152,19 +152,23 @@ struct PromptFeedback {
 
 /// Body decoder of the Gemini SSE stream.
 #[derive(Default)]
-pub struct Decoder {
-    sse: SseDecoder,
-    events: Vec<SseEvent>,
+/// The Gemini protocol's reading of SSE events; [`Decoder`] adds the framing.
+pub struct Events {
     finish_reason: Option<String>,
     last_usage: Option<Usage>,
     done: bool,
 }
 
+/// The body decoder of Gemini's streamGenerateContent.
+pub type Decoder = Sse<Events>;
+
 impl Decoder {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
+impl Events {
     fn event(&mut self, data: &str, out: &mut Vec<Item>) {
         if self.done || data.trim().is_empty() {
             return;
@@ -225,27 +229,15 @@ impl Decoder {
             }
         }
     }
-
-    fn drain(&mut self, out: &mut Vec<Item>) {
-        let events = std::mem::take(&mut self.events);
-        for e in &events {
-            self.event(&e.data, out);
-        }
-        self.events = events;
-        self.events.clear();
-    }
 }
 
-impl BodyDecoder for Decoder {
-    fn push(&mut self, bytes: &[u8], out: &mut Vec<Item>) {
-        self.sse.push(bytes, &mut self.events);
-        self.drain(out);
+impl SseEvents for Events {
+    fn event(&mut self, ev: &SseEvent, out: &mut Vec<Item>) {
+        self.event(&ev.data, out);
     }
 
     /// Gemini has no end marker: the body ending after a `finishReason` is the end.
-    fn finish(&mut self, out: &mut Vec<Item>) {
-        self.sse.finish(&mut self.events);
-        self.drain(out);
+    fn end(&mut self, out: &mut Vec<Item>) {
         if !self.done && self.finish_reason.is_some() {
             self.done = true;
             out.push(Ok(StreamEvent::Finish {

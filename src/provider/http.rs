@@ -10,6 +10,7 @@ use futures::stream::BoxStream;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Client, RequestBuilder, Response};
 
+use super::sse::{SseDecoder, SseEvent};
 use super::{ApiKey, Endpoint, ErrorKind, EventStream, ProviderError, StreamEvent};
 use crate::strings::wire as text;
 
@@ -401,6 +402,55 @@ pub trait BodyDecoder: Send + 'static {
     fn push(&mut self, bytes: &[u8], out: &mut Vec<Item>);
     /// The body ended.
     fn finish(&mut self, out: &mut Vec<Item>);
+}
+
+/// A protocol read as server-sent events, one event at a time; [`Sse`] does the framing.
+pub trait SseEvents: Send + 'static {
+    fn event(&mut self, ev: &SseEvent, out: &mut Vec<Item>);
+    /// The body ended, after its last event was read.
+    fn end(&mut self, _out: &mut Vec<Item>) {}
+}
+
+/// SSE framing in front of a protocol's event reader: the body decoder of every SSE protocol.
+pub struct Sse<P> {
+    framing: SseDecoder,
+    events: Vec<SseEvent>,
+    proto: P,
+}
+
+impl<P: SseEvents> Sse<P> {
+    pub fn wrap(proto: P) -> Self {
+        Sse {
+            framing: SseDecoder::new(),
+            events: Vec::new(),
+            proto,
+        }
+    }
+
+    fn drain(&mut self, out: &mut Vec<Item>) {
+        for e in self.events.drain(..) {
+            self.proto.event(&e, out);
+        }
+    }
+}
+
+impl<P: SseEvents + Default> Default for Sse<P> {
+    fn default() -> Self {
+        Sse::wrap(P::default())
+    }
+}
+
+impl<P: SseEvents> BodyDecoder for Sse<P> {
+    fn push(&mut self, bytes: &[u8], out: &mut Vec<Item>) {
+        self.framing.push(bytes, &mut self.events);
+        self.drain(out);
+    }
+
+    fn finish(&mut self, out: &mut Vec<Item>) {
+        self.framing.finish(&mut self.events);
+        self.drain(out);
+        self.proto.end(out);
+    }
 }
 
 fn is_plain_json(resp: &Response) -> bool {

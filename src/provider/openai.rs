@@ -7,8 +7,8 @@ use futures::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::http::{self, BodyDecoder, ErrorInfo, Item};
-use super::sse::{SseDecoder, SseEvent};
+use super::http::{self, ErrorInfo, Item, Sse, SseEvents};
+use super::sse::SseEvent;
 use super::{
     ChatRequest, Endpoint, ErrorKind, EventStream, Provider, ProviderError, Role, ServerTimings,
     StreamEvent, Usage,
@@ -255,20 +255,26 @@ fn secs_to_ms(s: Option<f64>) -> Option<f64> {
 }
 
 /// Body decoder of the Chat Completions SSE stream.
-pub struct Decoder {
-    sse: SseDecoder,
-    events: Vec<SseEvent>,
+/// The OpenAI protocol's reading of SSE events; [`Decoder`] adds the framing.
+pub struct Events {
     host: Host,
     finish_reason: Option<String>,
     timings: Option<ServerTimings>,
     done: bool,
 }
 
+/// The body decoder of the OpenAI protocol.
+pub type Decoder = Sse<Events>;
+
 impl Decoder {
     pub fn new(host: Host) -> Self {
-        Decoder {
-            sse: SseDecoder::new(),
-            events: Vec::new(),
+        Sse::wrap(Events::new(host))
+    }
+}
+
+impl Events {
+    fn new(host: Host) -> Self {
+        Events {
             host,
             finish_reason: None,
             timings: None,
@@ -374,26 +380,14 @@ impl Decoder {
             });
         }
     }
-
-    fn drain(&mut self, out: &mut Vec<Item>) {
-        let events = std::mem::take(&mut self.events);
-        for e in &events {
-            self.event(&e.data, out);
-        }
-        self.events = events;
-        self.events.clear();
-    }
 }
 
-impl BodyDecoder for Decoder {
-    fn push(&mut self, bytes: &[u8], out: &mut Vec<Item>) {
-        self.sse.push(bytes, &mut self.events);
-        self.drain(out);
+impl SseEvents for Events {
+    fn event(&mut self, ev: &SseEvent, out: &mut Vec<Item>) {
+        self.event(&ev.data, out);
     }
 
-    fn finish(&mut self, out: &mut Vec<Item>) {
-        self.sse.finish(&mut self.events);
-        self.drain(out);
+    fn end(&mut self, out: &mut Vec<Item>) {
         // Some compatible servers end without `[DONE]`: a finish_reason is an end marker too.
         if !self.done && self.finish_reason.is_some() {
             self.finish_event(out);
@@ -404,6 +398,7 @@ impl BodyDecoder for Decoder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::http::BodyDecoder;
 
     #[test]
     fn host_quirks() {
